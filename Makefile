@@ -1,0 +1,76 @@
+# reportgen: `make report` and `make test` do all the set-up (virtual environment, pinned install, kernel).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.reportgen-installed
+
+# Author's interface: every make variable is the reportgen CLI option of the same name.
+AUTHORITY   ?=
+PERIOD      ?=
+PERIODS     ?=
+SOURCE      ?=
+INPUT       ?=
+LAYOUT      ?=
+OUT         ?=
+AUTHORITIES ?=
+WORKERS     ?=
+PYTEST_ARGS ?=
+
+opt = $(if $(strip $($(1))),--$(2) "$($(1))")
+REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call opt,SOURCE,source) \
+               $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out)
+REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
+               $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
+
+.PHONY: help venv report reports test test-fast lint format pdf clean distclean
+
+help: ## List the targets and the variables they take
+	@echo "reportgen: committee reports for children's services"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: AUTHORITY=name|GSS|old code  PERIOD=2024-25  SOURCE=published"
+	@echo "           LAYOUT=county-scrutiny|open-report|corporate-parenting  OUT=dir"
+	@echo "           AUTHORITIES=\"codes...\"|all  PERIODS=a:b  WORKERS=n (make reports)"
+	@echo "Example:   make report AUTHORITY=Southwark PERIOD=2023-24"
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name reportgen --display-name "Python (reportgen)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv, install the pinned dependencies, register the 'reportgen' kernel
+
+report: $(STAMP) ## Write one report (default: Leicestershire, latest published year, to out/)
+	$(BIN)/reportgen report $(REPORT_OPTS)
+
+reports: $(STAMP) ## Write reports for many authorities (default: all), with a summary
+	$(BIN)/reportgen reports $(REPORTS_OPTS)
+
+test: $(STAMP) ## Run the whole test suite (unit, integration, end-to-end)
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## Run the tests not marked slow
+	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff check and format check
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
+
+format: $(STAMP) ## ruff format and fix
+	$(BIN)/ruff format src tests scripts bench
+	$(BIN)/ruff check --fix src tests scripts bench
+
+pdf: $(STAMP) ## Convert the reports under OUT (default out/) to PDF with LibreOffice
+	$(BIN)/reportgen pdf $(call opt,OUT,out)
+
+clean: ## Remove generated reports (out/)
+	rm -rf $(if $(strip $(OUT)),$(OUT),out)
+
+distclean: clean ## Also remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,158 @@
+"""The report as plain data: sections, numbered paragraphs, tables, figures (no python-docx here).
+
+``reportgen.assemble`` builds a :class:`Report` from indicator results and params;
+``reportgen.docx.writer`` turns it into Word. Nothing in this module knows about Word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of body text.
+
+    Parameters
+    ----------
+    text
+        Plain text. ``**bold**`` spans are rendered bold; nothing else is interpreted.
+    numbered
+        True for the report's main numbered paragraphs (continuous 1..N across sections).
+    level
+        0 for a main paragraph, 1 for a sub-paragraph ((a), (b) ...) under the previous main one.
+    """
+
+    text: str
+    numbered: bool = True
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Bullets:
+    """An unnumbered bullet list, attached to the paragraph before it."""
+
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with one header row.
+
+    Parameters
+    ----------
+    caption
+        Caption text without the "Table N:" prefix (numbers are computed by the writer).
+    columns
+        Header cells.
+    rows
+        Body cells, already formatted as display strings.
+    numeric_columns
+        Indices of columns to right-align.
+    source
+        Source line printed under the table ("Source: ...").
+    """
+
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric_columns: tuple[int, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart image with its caption and alt text.
+
+    Parameters
+    ----------
+    caption
+        Caption text without the "Figure N:" prefix.
+    image
+        Path of a PNG file.
+    alt_text
+        What the chart shows and its key figure (written to ``wp:docPr/@descr``).
+    width_cm
+        Display width; the height follows the image's aspect ratio.
+    """
+
+    caption: str
+    image: Path
+    alt_text: str
+    width_cm: float = 15.0
+
+
+Block = Paragraph | Bullets | Table | Figure
+
+
+@dataclass
+class Section:
+    """A headed section of the report body or of an appendix."""
+
+    heading: str
+    blocks: list[Block] = field(default_factory=list)
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An officer to contact."""
+
+    name: str
+    job_title: str = ""
+    telephone: str = ""
+    email: str = ""
+
+
+@dataclass
+class Appendix:
+    """An appendix: a letter, a title and its own sections (paragraph numbering restarts)."""
+
+    letter: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A whole committee paper, independent of any Word layout.
+
+    Parameters
+    ----------
+    title
+        Report title (also the document title property).
+    committee
+        Meeting name, e.g. "Children and Families Overview and Scrutiny Committee".
+    meeting_date
+        Date of the meeting; also used for the fixed core-property dates (reproducible output).
+    report_of
+        Who the report is from ("Report of the Director of Children and Family Services").
+    layout
+        Name of the layout/template.
+    sections
+        Body sections in order; paragraphs numbered continuously across them.
+    appendices
+        Appendices; each restarts its paragraph numbering.
+    officers
+        Officer(s) to contact.
+    subject
+        Document subject property.
+    notice
+        A short banner shown under the title block (e.g. that figures are synthetic); empty for none.
+    """
+
+    title: str
+    committee: str
+    meeting_date: date
+    report_of: str
+    layout: Literal["county-scrutiny", "open-report", "corporate-parenting"] = "county-scrutiny"
+    sections: list[Section] = field(default_factory=list)
+    appendices: list[Appendix] = field(default_factory=list)
+    officers: list[Officer] = field(default_factory=list)
+    subject: str = ""
+    author: str = ""
+    notice: str = ""
+    language: str = "en-GB"
