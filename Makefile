@@ -53,6 +53,7 @@ reports: $(STAMP) ## Write reports for many authorities (default: all), with a s
 
 test: $(STAMP) ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check --quiet src tests scripts bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the tests not marked slow

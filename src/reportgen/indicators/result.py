@@ -35,6 +35,8 @@ class IndicatorResult(BaseModel):
     sn_mean: float | None = None
     sn_n: int = 0
     trend: dict[str, float | None] = Field(default_factory=dict)
+    england_trend: dict[str, float | None] = Field(default_factory=dict)
+    sn_trend: dict[str, float | None] = Field(default_factory=dict)
     source: str = ""
 
 

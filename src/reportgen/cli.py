@@ -1,0 +1,203 @@
+"""The ``reportgen`` command line. Every ``make`` variable is an option of the same name."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reportgen.errors import ReportgenError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Committee reports on children in care, adoption and care leavers.",
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+_debug = False
+
+AuthorityOpt = Annotated[
+    str | None,
+    typer.Option("--authority", help="Name, GSS code or old DfE code (default Leicestershire)."),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="2024-25, 2024-25Q3, 2025-01 or 2024-04-01:2024-06-30 (default latest year).",
+    ),
+]
+SourceOpt = Annotated[
+    str | None, typer.Option("--source", help="published (default), ssda903 or synthetic.")
+]
+InputOpt = Annotated[
+    str | None, typer.Option("--input", help="Folder of SSDA903 returns (SOURCE=ssda903).")
+]
+LayoutOpt = Annotated[
+    str | None,
+    typer.Option("--layout", help="county-scrutiny, open-report or corporate-parenting."),
+]
+OutOpt = Annotated[str | None, typer.Option("--out", help="Output folder (default out/).")]
+
+
+def _fail(error: BaseException) -> None:
+    """One readable line and a non-zero exit; a traceback only with --debug."""
+    if _debug:
+        raise error
+    if isinstance(error, ReportgenError):
+        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        raise typer.Exit(error.exit_code)
+    err.print(
+        f"[bold red]error:[/] unexpected {type(error).__name__}: {error} (rerun with --debug for details)",
+        highlight=False,
+    )
+    raise typer.Exit(1)
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    """Committee reports on children in care, adoption and care leavers."""
+    global _debug
+    _debug = debug
+
+
+@app.command()
+def report(
+    authority: AuthorityOpt = None,
+    period: PeriodOpt = None,
+    source: SourceOpt = None,
+    input: InputOpt = None,
+    layout: LayoutOpt = None,
+    out: OutOpt = None,
+) -> None:
+    """Write one report (.docx, executed notebooks, run.json) to OUT/<code>/<period>/."""
+    try:
+        from reportgen.config import load_params
+        from reportgen.run import run_report
+
+        params = load_params(authority, period, source=source, input=input, layout=layout, out=out)
+        with console.status(f"Writing the {params.period} report for {params.authority_name}..."):
+            result = run_report(params)
+    except (ReportgenError, Exception) as error:  # noqa: BLE001
+        _fail(error)
+        return
+    console.print(f"[green]written[/] {result.docx}  ({result.timings.get('total', 0):.1f} s)")
+
+
+def _authority_list(authorities: str | None) -> list[str]:
+    from reportgen.authorities import all_authorities
+
+    if not authorities or authorities.strip().lower() == "all":
+        return [a.gss for a in all_authorities()]
+    return authorities.replace(",", " ").split()
+
+
+def _period_list(period: str | None, periods: str | None) -> list[str | None]:
+    from reportgen.periods import parse_period, year_label
+
+    if period and periods:
+        raise ReportgenError("give PERIOD or PERIODS, not both")
+    if not periods:
+        return [period]
+    first, sep, last = periods.partition(":")
+    if not sep:
+        raise ReportgenError(f"PERIODS='{periods}' must be a range like 2020-21:2024-25")
+    start, end = parse_period(first).collection_year, parse_period(last).collection_year
+    if end < start:
+        raise ReportgenError(f"PERIODS='{periods}' ends before it starts")
+    return [year_label(y) for y in range(start, end + 1)]
+
+
+@app.command()
+def reports(
+    period: PeriodOpt = None,
+    periods: Annotated[
+        str | None, typer.Option("--periods", help="A range of years, e.g. 2020-21:2024-25.")
+    ] = None,
+    authorities: Annotated[
+        str | None,
+        typer.Option("--authorities", help='"all" (default) or codes/names separated by spaces.'),
+    ] = None,
+    source: SourceOpt = None,
+    layout: LayoutOpt = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: cores).")
+    ] = None,
+    out: OutOpt = None,
+) -> None:
+    """Write reports for many authorities and periods; summary at the end, non-zero if any failed."""
+    from reportgen.batch import Task, run_batch
+
+    try:
+        names = _authority_list(authorities)
+        tasks = [
+            Task(authority=a, period=p, source=source, layout=layout, out=out)
+            for p in _period_list(period, periods)
+            for a in names
+        ]
+    except ReportgenError as error:
+        _fail(error)
+        return
+    outcomes = run_batch(tasks, workers, Path(out or "out"), console)
+    failed = sum(o.status == "failed" for o in outcomes)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("list-authorities")
+def list_authorities() -> None:
+    """List every authority with published data: GSS code, old DfE code, name, region."""
+    from reportgen.authorities import all_authorities
+
+    table = Table("GSS code", "DfE code", "Name", "Region")
+    for a in all_authorities():
+        table.add_row(a.gss, a.old_code, a.name, a.region)
+    console.print(table)
+
+
+@app.command()
+def pdf(out: OutOpt = None) -> None:
+    """Convert every report under OUT (default out/) to PDF with LibreOffice."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        err.print(
+            "[bold red]error:[/] LibreOffice is not installed: "
+            "apt-get update && apt-get install -y libreoffice-writer-nogui"
+        )
+        raise typer.Exit(2)
+    folder = Path(out or "out")
+    reports_found = sorted(p for p in folder.glob("*/*/*.docx") if not p.name.startswith("."))
+    if not reports_found:
+        err.print(f"[bold red]error:[/] no reports under {folder}/: run 'make report' first")
+        raise typer.Exit(2)
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"reportgen-soffice-{os.getpid()}"
+    for docx in reports_found:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(docx.parent),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        console.print(f"[green]pdf[/] {docx.with_suffix('.pdf')}")
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(app())

@@ -1,0 +1,243 @@
+"""Tables: computed "Table N:" captions, repeating header rows, right-aligned numbers.
+
+python-docx cannot mark a header row that repeats on each page (issue #322): the first row gets
+``w:tblHeader`` in its ``w:trPr`` here. Cells are never merged (screen readers read a simple
+grid best).
+"""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.table import Table as DocxTable
+from docx.table import _Row
+
+from reportgen.docx.styles import StyleSheet, add_text
+from reportgen.model import Table
+
+__all__ = ["add_label_table", "add_table", "mark_header_row", "table_caption"]
+
+
+def table_caption(number: int, caption: str) -> str:
+    """Return the caption line ``"Table N: caption"`` (``"Table N"`` without a caption)."""
+    caption = caption.strip()
+    return f"Table {number}: {caption}" if caption else f"Table {number}"
+
+
+def mark_header_row(row: _Row) -> None:
+    """Mark ``row`` as a header row that Word repeats at the top of each page.
+
+    Parameters
+    ----------
+    row
+        The table's first row.
+    """
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:tblHeader")) is None:
+        header = OxmlElement("w:tblHeader")
+        tr_pr.append(header)
+
+
+def _cant_split(row: _Row) -> None:
+    """Keep a row on one page (``w:cantSplit``)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def _validate(table: Table) -> None:
+    """Raise ``ValueError`` for a table that cannot be drawn as a plain grid."""
+    width = len(table.columns)
+    if width == 0:
+        raise ValueError(f"table {table.caption!r} has no columns")
+    for index, row in enumerate(table.rows, start=1):
+        if len(row) != width:
+            raise ValueError(
+                f"table {table.caption!r}: row {index} has {len(row)} cells, the header has {width}"
+            )
+    for column in table.numeric_columns:
+        if not 0 <= column < width:
+            raise ValueError(
+                f"table {table.caption!r}: numeric column {column} is out of range 0..{width - 1}"
+            )
+
+
+NUMERIC_COLUMN_CM = 2.3
+"""Width of a column of figures (narrower when many share the page); text columns share the rest."""
+MIN_TEXT_COLUMN_CM = 2.5
+MIN_LABEL_COLUMN_CM = 4.5
+"""A table of figures keeps at least this much for its label column."""
+
+
+def column_widths(table: Table, total_cm: float) -> list[float]:
+    """Column widths in cm: figures get a fixed width, text columns share the rest by content.
+
+    Parameters
+    ----------
+    table
+        The table (its header and cells give the content lengths).
+    total_cm
+        The text width of the page.
+
+    Returns
+    -------
+    list of float
+        One width per column, adding up to ``total_cm`` (or more if the minimums do not fit).
+
+    Examples
+    --------
+    >>> t = Table("c", ("Indicator", "2024-25", "England"), (("Children looked after", "694", "81,770"),),
+    ...           numeric_columns=(1, 2))
+    >>> column_widths(t, 16.0)
+    [11.4, 2.3, 2.3]
+    >>> column_widths(Table("c", ("x",) + ("1",) * 8, (), numeric_columns=tuple(range(1, 9))), 16.0)
+    [4.48, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44]
+    """
+    numeric = set(table.numeric_columns)
+    text = [i for i in range(len(table.columns)) if i not in numeric]
+    figure_cm = NUMERIC_COLUMN_CM
+    if numeric:
+        figure_cm = min(
+            NUMERIC_COLUMN_CM, (total_cm - MIN_LABEL_COLUMN_CM * len(text)) / len(numeric)
+        )
+        figure_cm = round(max(figure_cm, 1.2), 2)
+    widths = [figure_cm if i in numeric else 0.0 for i in range(len(table.columns))]
+    left = max(total_cm - figure_cm * len(numeric), MIN_TEXT_COLUMN_CM * len(text))
+    weights = {
+        i: max(min(max(len(str(row[i])) for row in (table.columns, *table.rows)), 80), 8)
+        for i in text
+    }
+    total_weight = sum(weights.values()) or 1
+    for i in text:
+        widths[i] = round(max(MIN_TEXT_COLUMN_CM, left * weights[i] / total_weight), 2)
+    return widths
+
+
+def _set_column_widths(document: Document, grid: DocxTable, table: Table) -> None:
+    """Fixed column widths (Word reads the cells, LibreOffice the grid): no squeezed labels."""
+    section = document.sections[-1]
+    total_cm = (section.page_width - section.left_margin - section.right_margin) / 360000
+    widths = column_widths(table, total_cm)
+    grid.autofit = False
+    for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in grid.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Cm(width)
+
+
+def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) -> DocxTable:
+    """Append a captioned table (and its source line) to the end of ``document``.
+
+    Parameters
+    ----------
+    document
+        The document being written.
+    table
+        The table to draw.
+    number
+        Its number in the whole document (``Table 1``, ``Table 2`` ... across appendices).
+    sheet
+        The layout's styles (caption, table, table text, source).
+
+    Returns
+    -------
+    docx.table.Table
+        The new table.
+
+    Raises
+    ------
+    ValueError
+        If a row's length differs from the header's or a numeric column does not exist.
+    """
+    _validate(table)
+    styles = sheet.names
+    caption = sheet.add_paragraph(styles.caption, table_caption(number, table.caption))
+    caption.paragraph_format.keep_with_next = True
+
+    grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    grid.style = document.styles[styles.table]
+    numeric = set(table.numeric_columns)
+    for row_index, (row, values) in enumerate(
+        zip(grid.rows, (table.columns, *table.rows), strict=True)
+    ):
+        header = row_index == 0
+        _cant_split(row)
+        if header:
+            mark_header_row(row)
+        for col_index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            paragraph = cell.paragraphs[0]
+            sheet.apply(paragraph, styles.table_text)
+            if col_index in numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            if header:
+                paragraph.paragraph_format.keep_with_next = True
+            add_text(paragraph, str(value), bold=True if header else None)
+
+    _set_column_widths(document, grid, table)
+    tbl_pr = grid._tbl.tblPr
+    if table.caption.strip():
+        tbl_caption = OxmlElement("w:tblCaption")  # the table's alt-text title in Word
+        tbl_caption.set(qn("w:val"), table_caption(number, table.caption)[:255])
+        tbl_pr.append(tbl_caption)
+
+    if table.source.strip():
+        source = table.source.strip()
+        if not source.casefold().startswith("source"):
+            source = f"Source: {source}"
+        sheet.add_paragraph(styles.source, source)
+    else:
+        # A table directly followed by another block needs a little air; an empty paragraph
+        # in the small style gives it without a visible line.
+        sheet.add_paragraph(styles.source)
+    return grid
+
+
+def add_label_table(
+    document: Document,
+    rows: list[tuple[str, str]],
+    sheet: StyleSheet,
+    *,
+    bold_labels: bool = True,
+    label_width_cm: float = 4.5,
+) -> DocxTable | None:
+    """Append a borderless two-column label/value table (a front-sheet block).
+
+    Parameters
+    ----------
+    document
+        The document being written.
+    rows
+        ``(label, value)`` pairs, already rendered.
+    sheet
+        The layout's styles (the cells use the table-text style).
+    bold_labels
+        Print the labels in bold.
+    label_width_cm
+        Width of the label column.
+
+    Returns
+    -------
+    docx.table.Table or None
+        The new table, or ``None`` when ``rows`` is empty.
+    """
+    if not rows:
+        return None
+    grid = document.add_table(rows=len(rows), cols=2)  # default table style: no borders
+    total = grid.columns[0].width + grid.columns[1].width
+    widths = (Cm(label_width_cm), total - Cm(label_width_cm))
+    for row, (label, value) in zip(grid.rows, rows, strict=True):
+        for cell, text, width, bold in zip(
+            row.cells, (label, value), widths, (bold_labels, None), strict=True
+        ):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            sheet.apply(paragraph, sheet.names.table_text)
+            add_text(paragraph, text, bold=bold)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+    sheet.add_paragraph(sheet.names.body)
+    return grid

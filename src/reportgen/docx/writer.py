@@ -1,0 +1,419 @@
+"""Write a :class:`reportgen.model.Report` as a Word committee paper.
+
+The writer opens the layout's reference template, checks its styles, renders the title block,
+the optional notice, the body sections (paragraphs numbered with real Word numbering, 1..N
+across sections), "Officer(s) to Contact" and the appendices (each on a new page, numbering
+restarted), sets fixed core properties, and saves byte-reproducible .docx bytes to a temporary
+file that is renamed over the target. Nothing is written to disk until the whole document has
+been built, and a failure never leaves a partial file behind.
+
+Everything layout-specific comes from :mod:`reportgen.docx.layouts`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import string
+import tempfile
+import zipfile
+from pathlib import Path
+
+from docx.document import Document
+from docx.shared import Twips
+
+from reportgen import paths
+from reportgen.docx.figures import add_figure
+from reportgen.docx.layouts import LayoutSpec, TitleLine, TitleTable, get_layout
+from reportgen.docx.numbering import ReportNumbering, set_numbering
+from reportgen.docx.styles import (
+    StyleSheet,
+    check_styles,
+    open_template,
+    required_styles,
+    set_language,
+)
+from reportgen.docx.tables import add_label_table, add_table
+from reportgen.model import Appendix, Bullets, Figure, Paragraph, Report, Section, Table
+
+__all__ = [
+    "ZIP_DATE_TIME",
+    "atomic_write_bytes",
+    "document_bytes",
+    "normalise_zip",
+    "render_report",
+    "save_document",
+    "write_report",
+]
+
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+"""Timestamp of every zip entry (the earliest a zip can hold): no save time in the file."""
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+# -- public API ------------------------------------------------------------------------------
+
+
+def write_report(report: Report, path: Path | str, *, templates_dir: Path | None = None) -> Path:
+    """Write ``report`` as a .docx at ``path``, atomically and byte-reproducibly.
+
+    The document is built in memory, saved with fixed zip timestamps and core-property dates
+    taken from ``report.meeting_date``, written to a temporary file in the target's folder and
+    renamed over ``path``. On any error no file appears at ``path`` (an existing one is left as
+    it was) and no temporary file is left.
+
+    Parameters
+    ----------
+    report
+        The report to write.
+    path
+        Target file; its folder is created if needed.
+    templates_dir
+        Folder of the reference templates; defaults to ``templates/`` in the project.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    TemplateError
+        Unknown layout, or a template that is missing, corrupt or lacks a style.
+    DataError
+        A figure's image cannot be read.
+    ValueError
+        A malformed block (ragged table, figure without alt text, paragraph level too deep).
+    """
+    document = render_report(report, templates_dir=templates_dir)
+    return save_document(document, path)
+
+
+def render_report(report: Report, *, templates_dir: Path | None = None) -> Document:
+    """Build the Word document of ``report`` in memory (nothing is written to disk).
+
+    Parameters
+    ----------
+    report
+        The report.
+    templates_dir
+        Folder of the reference templates; defaults to ``templates/`` in the project.
+
+    Returns
+    -------
+    docx.document.Document
+        The document, ready for :func:`save_document`.
+    """
+    spec = get_layout(report.layout)
+    template = Path(templates_dir if templates_dir is not None else paths.TEMPLATES_DIR)
+    template = template / spec.template
+    document = open_template(template)
+    check_styles(document, required_styles(spec), template)
+    _Renderer(document, report, spec).render()
+    _set_properties(document, report)
+    return document
+
+
+def save_document(document: Document, path: Path | str) -> Path:
+    """Save ``document`` at ``path`` with reproducible bytes, atomically.
+
+    Parameters
+    ----------
+    document
+        A python-docx document.
+    path
+        Target file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    return atomic_write_bytes(Path(path), document_bytes(document))
+
+
+def document_bytes(document: Document) -> bytes:
+    """Return the .docx bytes of ``document``, with zip entries normalised by
+    :func:`normalise_zip`."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return normalise_zip(buffer.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip so that the same content always gives the same bytes.
+
+    Every entry gets the timestamp :data:`ZIP_DATE_TIME`, deflate compression and no
+    platform-specific attributes; entries are sorted by name with ``[Content_Types].xml``
+    first (where Office expects it).
+
+    Parameters
+    ----------
+    data
+        A zip file's bytes.
+
+    Returns
+    -------
+    bytes
+        The normalised zip.
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        names = sorted(source.namelist(), key=lambda name: (name != "[Content_Types].xml", name))
+        with zipfile.ZipFile(out, "w") as target:
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 0
+                info.external_attr = 0
+                target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it to ``path``.
+
+    Parameters
+    ----------
+    path
+        Target file; its folder is created if needed.
+    data
+        The file's content.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    return path
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def format_date(day: dt.date, template: str) -> str:
+    """Format ``day`` with ``template`` (fields ``day``, ``day2``, ``month``, ``year``).
+
+    English month names whatever the locale: ``"{day} {month} {year}"`` gives
+    ``"4 June 2019"``.
+    """
+    return template.format(
+        day=day.day, day2=f"{day.day:02d}", month=_MONTHS[day.month - 1], year=day.year
+    )
+
+
+def _report_of(text: str) -> str:
+    """Return ``text`` as a "Report of ..." line (prefixed when it names only the officer)."""
+    text = text.strip()
+    if not text or text.casefold().startswith("report of"):
+        return text
+    if text.casefold().startswith("the "):
+        return f"Report of {text}"
+    return f"Report of the {text}"
+
+
+def _fill(template: str, fields: dict[str, str]) -> str:
+    """Format ``template``; return "" when every field it uses is empty."""
+    used = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+    if used and not any(str(fields.get(name, "")).strip() for name in used):
+        return ""
+    return template.format(**fields).strip()
+
+
+class _Renderer:
+    """Renders one report into an opened template (the state of a single write)."""
+
+    def __init__(self, document: Document, report: Report, spec: LayoutSpec) -> None:
+        self.document = document
+        self.report = report
+        self.spec = spec
+        self.styles = spec.styles
+        self.sheet = StyleSheet(document, spec.styles)
+        self.numbering = ReportNumbering(
+            document,
+            indent_twips=spec.number_indent_twips,
+            numbered_headings=spec.numbered_headings,
+        )
+        self.table_count = 0
+        self.figure_count = 0
+        self.paragraph_num_id = self.numbering.body_num_id
+        self.depth = 0  # level of the last paragraph: where bullets indent to
+        self.heading_level = 0  # last heading level, to avoid skipped levels
+        self.in_appendix = False
+
+    # .. document structure ..................................................................
+
+    def render(self) -> None:
+        """Render title block, notice, body, officers and appendices, in that order."""
+        self._title_block()
+        if self.report.notice.strip():
+            self.sheet.add_paragraph(self.styles.notice, self.report.notice.strip())
+        for section in self.report.sections:
+            self._section(section, offset=0)
+        self._officers()
+        for appendix in self.report.appendices:
+            self._appendix(appendix)
+
+    def _title_block(self) -> None:
+        report = self.report
+        fields = {
+            "committee": report.committee.strip(),
+            "title": report.title.strip(),
+            "report_of": _report_of(report.report_of),
+            "report_of_raw": report.report_of.strip(),
+            "meeting_date": format_date(report.meeting_date, self.spec.date_format),
+            "subject": report.subject.strip(),
+            "author": report.author.strip(),
+        }
+        for element in self.spec.title_block:
+            if isinstance(element, TitleLine):
+                text = _fill(element.text, fields)
+                if not text:
+                    continue
+                if element.upper:
+                    text = text.upper()
+                self.sheet.add_paragraph(getattr(self.styles, element.style), text)
+            elif isinstance(element, TitleTable):
+                rows = [
+                    (label, value)
+                    for label, template in element.rows
+                    if (value := _fill(template, fields))
+                ]
+                add_label_table(self.document, rows, self.sheet, bold_labels=element.bold_labels)
+            else:  # pragma: no cover - layouts.py defines only the two kinds
+                raise TypeError(f"unknown title-block element {element!r}")
+
+    def _heading(self, text: str, level: int, *, page_break: bool = False) -> None:
+        level = max(1, min(level, self.heading_level + 1, self.spec.max_heading_level))
+        paragraph = self.sheet.add_paragraph(self.styles.heading_style(level), text.strip())
+        if page_break:
+            paragraph.paragraph_format.page_break_before = True
+        if level == 1 and not self.in_appendix and self.numbering.heading_num_id is not None:
+            set_numbering(paragraph, self.numbering.heading_num_id, 0)
+        self.heading_level = level
+        self.depth = 0
+
+    def _section(self, section: Section, offset: int) -> None:
+        self._heading(section.heading, section.level + offset)
+        for block in section.blocks:
+            self._block(block)
+
+    def _officers(self) -> None:
+        heading = self.spec.officers_heading
+        if not heading or not self.report.officers:
+            return
+        wanted = heading.strip().casefold()
+        if any(s.heading.strip().casefold() == wanted for s in self.report.sections):
+            return  # the assembler wrote the section itself
+        self._heading(heading, 1)
+        for officer in self.report.officers:
+            fields = {
+                "name": officer.name,
+                "job_title": officer.job_title,
+                "telephone": officer.telephone,
+                "email": officer.email,
+            }
+            lines = [text for line in self.spec.officer_lines if (text := _fill(line, fields))]
+            last = None
+            for text in lines:
+                last = self.sheet.add_paragraph(self.styles.contact, text)
+            if last is not None:
+                last.paragraph_format.space_after = Twips(240)
+
+    def _appendix(self, appendix: Appendix) -> None:
+        self.in_appendix = True
+        self.heading_level = 0
+        title = self.spec.appendix_heading.format(
+            letter=appendix.letter.strip(), title=appendix.title.strip()
+        )
+        self._heading(title, 1, page_break=self.spec.appendix_new_page)
+        self.paragraph_num_id = self.numbering.restart()
+        for section in appendix.sections:
+            self._section(section, offset=1)
+
+    # .. blocks ...............................................................................
+
+    def _block(self, block: Paragraph | Bullets | Table | Figure) -> None:
+        if isinstance(block, Paragraph):
+            self._paragraph(block)
+        elif isinstance(block, Bullets):
+            self._bullets(block)
+        elif isinstance(block, Table):
+            self.table_count += 1
+            add_table(self.document, block, self.table_count, self.sheet)
+        elif isinstance(block, Figure):
+            self.figure_count += 1
+            add_figure(self.document, block, self.figure_count, self.sheet)
+        else:
+            raise TypeError(f"cannot render a {type(block).__name__} block: {block!r}")
+
+    def _paragraph(self, block: Paragraph) -> None:
+        level = block.level
+        if not 0 <= level <= self.numbering.max_paragraph_level:
+            raise ValueError(
+                f"paragraph level {level} is outside 0..{self.numbering.max_paragraph_level}: "
+                f"{block.text[:60]!r}"
+            )
+        paragraph = self.sheet.add_paragraph(self.styles.body, block.text)
+        if block.numbered and self.spec.numbered_paragraphs:
+            set_numbering(paragraph, self.paragraph_num_id, level)
+        elif level > 0:
+            # An unnumbered sub-paragraph lines up with the text of numbered ones.
+            paragraph.paragraph_format.left_indent = Twips(
+                (level + 1) * self.spec.number_indent_twips
+            )
+        self.depth = level
+
+    def _bullets(self, block: Bullets) -> None:
+        ilvl = min(self.depth, self.numbering.max_bullet_level)
+        for item in block.items:
+            paragraph = self.sheet.add_paragraph(self.styles.bullet, item)
+            set_numbering(paragraph, self.numbering.bullet_num_id, ilvl)
+
+
+def _set_properties(document: Document, report: Report) -> None:
+    """Set the core properties and the proofing language, with dates fixed by the meeting."""
+    moment = dt.datetime.combine(report.meeting_date, dt.time(0, 0))  # written as ...T00:00:00Z
+    props = document.core_properties
+    props.title = report.title.strip()[:255]
+    props.subject = report.subject.strip()[:255]
+    props.author = report.author.strip()[:255]
+    props.last_modified_by = report.author.strip()[:255]
+    props.language = report.language
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+    set_language(document, report.language)

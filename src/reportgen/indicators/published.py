@@ -1,0 +1,595 @@
+"""Indicator values read from the DfE published tables, for every geography at once.
+
+:func:`published_values` turns the shipped tables (``data/published``) into one long frame: one row
+per geography, year and indicator id, with the published value (float, NaN where the DfE wrote a
+marker) and the marker. Extraction is declarative: :data:`EXTRACTS` says which file, which rows
+and which value column give each id; :data:`DERIVED` gives the few ids that are signed sums of
+other rows.
+:func:`family_results` then builds the :class:`~reportgen.indicators.result.IndicatorResult` list of
+one family for an authority, with its previous year, England, statistical-neighbour mean and trend.
+
+Values are stored as published: DfE percentages and rates are whole numbers, LA counts are not
+rounded, England and regional counts are rounded to the nearest 10. A marker (``c``, ``k``, ``z``,
+``x``) is *missing*, never zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from reportgen.errors import PeriodError, UnknownAuthorityError
+from reportgen.indicators import registry
+from reportgen.indicators.registry import (
+    ADOPTION_STAGES,
+    CEASED,
+    CL_ACCOMMODATION,
+    CL_ACTIVITY,
+    CL_IN_TOUCH,
+    CL_STAYING_PUT,
+    CLA_CHARACTERISTICS,
+    CLA_NUMBERS,
+    STABILITY,
+)
+from reportgen.indicators.result import IndicatorResult
+from reportgen.paths import DATA_DIR
+from reportgen.sources.published import load_table, split_markers
+
+ENGLAND_CODE = "E92000001"
+"""The ONS code used as ``new_la_code`` for England rows."""
+
+NOT_PUBLISHED = "not published"
+"""Marker for an id the published tables do not hold for that geography and year."""
+
+DAYS_PER_MONTH = 365.25 / 12
+"""Days in an average month: converts the DfE's ``YY:MM`` adoption stage durations to days."""
+
+TREND_YEARS = 5
+"""How many years (ending at the report year) a result's trend covers."""
+
+COLUMNS = [
+    "geographic_level",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "year",
+    "indicator",
+    "value",
+    "marker",
+]
+"""Columns of :func:`published_values`."""
+
+
+@dataclass(frozen=True)
+class Extract:
+    """Where one indicator's values are in a published table.
+
+    Parameters
+    ----------
+    table
+        Published file stem.
+    value
+        Value column (``children_count``, ``children_percent``, ``number`` ...).
+    filters
+        ``(column, value)`` pairs selecting one row per geography and year.
+    scale
+        Factor applied to the value (e.g. months to days).
+    """
+
+    table: str
+    value: str
+    filters: tuple[tuple[str, str], ...]
+    scale: float = 1.0
+
+
+def _x(table: str, value: str, scale: float = 1.0, **filters: str) -> Extract:
+    return Extract(table, value, tuple(filters.items()), scale)
+
+
+def _build_extracts() -> dict[str, Extract]:
+    out: dict[str, Extract] = {}
+    # Numbers and rates at 31 March, started and ceased.
+    for stem, population_type in (
+        ("cla", "Children looked after on 31 March each year"),
+        ("started", "Children starting to be looked after each year"),
+        ("ceased", "Children ceasing to be looked after each year"),
+    ):
+        count_id = "cla_at_end" if stem == "cla" else stem
+        rate_id = "cla_rate_per_10k" if stem == "cla" else f"{stem}_rate_per_10k"
+        out[count_id] = _x(CLA_NUMBERS, "children_count", population_type=population_type)
+        out[rate_id] = _x(CLA_NUMBERS, "rate_per_10000", population_type=population_type)
+
+    # Reasons ceased (the parts of the derived sums are private ids, dropped from the output).
+    reason = "Reason episode ceased"
+    for id_, breakdown in _CEASED_ROWS.items():
+        out[id_] = _x(CEASED, "children_count", characteristic=reason, breakdown=breakdown)
+    out["adopted"] = out["ceased_adopted"]
+    out["sgo"] = out["ceased_sgo"]
+    out["adopted_pct_of_ceased"] = _x(
+        CEASED, "children_percent", characteristic=reason, breakdown="Adopted"
+    )
+    out["sgo_pct_of_ceased"] = _x(
+        CEASED, "children_percent", characteristic=reason, breakdown="Special guardianship order"
+    )
+
+    # Profile and placements at 31 March: a count and a percentage for each DfE group.
+    for characteristic, rows in _CHARACTERISTIC_ROWS.items():
+        for id_, breakdown in rows.items():
+            out[id_] = _x(
+                CLA_CHARACTERISTICS,
+                "children_count",
+                characteristic=characteristic,
+                breakdown=breakdown,
+            )
+            out[f"{id_}_pct"] = _x(
+                CLA_CHARACTERISTICS,
+                "children_percent",
+                characteristic=characteristic,
+                breakdown=breakdown,
+            )
+    out["uasc_at_end"] = _x(
+        CLA_CHARACTERISTICS,
+        "children_count",
+        characteristic="Unaccompanied asylum-seeking children",
+        breakdown="Unaccompanied asylum-seeking children",
+    )
+    out["placed_over_20_miles_pct"] = _x(
+        CLA_CHARACTERISTICS,
+        "children_percent",
+        characteristic="Distance between home and placement",
+        breakdown="Placed more than 20 miles from home",
+    )
+    out["placed_outside_la_pct"] = _x(
+        CLA_CHARACTERISTICS,
+        "children_percent",
+        characteristic="Locality of placement",
+        breakdown="Placed outside the local authority boundary",
+    )
+
+    # Placement stability.
+    out["stability_3plus_pct"] = _x(
+        STABILITY,
+        "children_percent",
+        cla_group="CLA on 31 March",
+        placement_stability="With 3 or more placements during the year",
+    )
+    out["stability_long_term_pct"] = _x(
+        STABILITY,
+        "children_percent",
+        cla_group="Children looked after continuously for at least 2.5 years on 31 March "
+        "aged under 16 years",
+        placement_stability="Living with the same carer for at least 2 years",
+    )
+
+    # England-only adoption stages ("Total" age row), months -> days.
+    for id_, stage in (
+        (
+            "adoption_entry_to_decision_days",
+            "1. Average time between entry into care and decision that child should be "
+            "placed for adoption",
+        ),
+        (
+            "adoption_decision_to_match_days",
+            "2. Average time between decision that child should be placed for adoption and "
+            "matching of child and adopters",
+        ),
+        (
+            "adoption_entry_to_placed_days",
+            "4. Total average time between entry into care and date placed for adoption",
+        ),
+        (
+            "adoption_entry_to_adopted_days",
+            "6. Total average time between entry into care and adoption",
+        ),
+    ):
+        out[id_] = _x(
+            ADOPTION_STAGES,
+            "number",
+            DAYS_PER_MONTH,
+            stage_of_adoption_process=stage,
+            age_start_poc="Total",
+        )
+
+    # Care leavers.
+    for band, age_2025, age_2024 in (
+        ("17_18", "17 to 18 years", "Aged 17 to 18"),
+        ("19_21", "19 to 21 years", "Aged 19 to 21"),
+    ):
+        out[f"cl_{band}_count"] = _x(
+            CL_ACTIVITY, "care_leaver_count", care_leaver_age=age_2025, breakdown="Total"
+        )
+        out[f"cl_{band}_eet_pct"] = _x(
+            CL_ACTIVITY,
+            "care_leaver_percent",
+            care_leaver_age=age_2025,
+            breakdown="Total in education, employment or training",
+        )
+        out[f"cl_{band}_suitable_accom_pct"] = _x(
+            CL_ACCOMMODATION,
+            "care_leaver_percent",
+            care_leaver_age=age_2025,
+            breakdown="Accommodation considered suitable",
+        )
+        out[f"cl_{band}_in_touch_pct"] = _x(
+            CL_IN_TOUCH,
+            "percentage",
+            age=age_2024,
+            in_touch="Local authority in touch with care leaver",
+        )
+    out["cl_19_21_neet_pct"] = _x(
+        CL_ACTIVITY,
+        "care_leaver_percent",
+        care_leaver_age="19 to 21 years",
+        breakdown="Total not in education, employment or training",
+    )
+    for id_, age in (("staying_put_18_pct", "Aged 18"), ("staying_put_19_20_pct", "Aged 19 to 20")):
+        out[id_] = _x(
+            CL_STAYING_PUT,
+            "percentage",
+            age=age,
+            stay_put="Total living with former foster carers in the current year",
+        )
+    return out
+
+
+_CEASED_ROWS = {
+    "ceased_adopted": "Adopted",
+    "ceased_sgo": "Special guardianship order",
+    "_ceased_total": "Total",
+    "_ceased_home_planned": "Returned home to live with parents or other person with parental "
+    "responsibility which was part of the care planning process",
+    "_ceased_home_unplanned": "Returned home to live with parents or other person with parental "
+    "responsibility which was not part of the care planning process",
+    "_ceased_independent_supported": "Moved into independent living (with supportive "
+    "accommodation)",
+    "_ceased_independent_unsupported": "Moved into independent living (with no formalised support)",
+}
+
+_CHARACTERISTIC_ROWS = {
+    "Placement": {
+        "placement_foster": "Foster placements",
+        "placement_childrens_homes": "Secure homes and children's homes",
+        "placement_supported_accommodation": "Independent and semi-independent living "
+        "arrangements/supported accommodation",
+        "placement_other_residential": "Other residential settings",
+        "placement_residential_schools": "Residential schools",
+        "placement_with_parents": "Placed with parents or other person with parental "
+        "responsibility",
+        "placement_placed_for_adoption": "Placed for adoption",
+        "placement_other": "Other placements",
+    },
+    "Age group": {
+        "cla_by_age_under_1": "Under 1 year",
+        "cla_by_age_1_4": "1 to 4 years",
+        "cla_by_age_5_9": "5 to 9 years",
+        "cla_by_age_10_15": "10 to 15 years",
+        "cla_by_age_16_plus": "16 years and over",
+    },
+    "Legal status": {
+        "cla_by_legal_status_interim_care_order": "Interim care order",
+        "cla_by_legal_status_full_care_order": "Full care order",
+        "cla_by_legal_status_placement_order": "Placement order granted",
+        "cla_by_legal_status_s20": "Voluntary agreements under S20 CA 1989",
+        "cla_by_legal_status_detained_for_child_protection": "Detained for child protection",
+        "cla_by_legal_status_youth_justice": "Youth justice legal statuses",
+    },
+}
+
+EXTRACTS: dict[str, Extract] = _build_extracts()
+"""Indicator id (or private ``_part`` id) -> where its values are published."""
+
+DERIVED: dict[str, tuple[tuple[str, int], ...]] = {
+    "ceased_returned_home": (("_ceased_home_planned", 1), ("_ceased_home_unplanned", 1)),
+    "ceased_independent_living": (
+        ("_ceased_independent_supported", 1),
+        ("_ceased_independent_unsupported", 1),
+    ),
+    "ceased_other": (
+        ("_ceased_total", 1),
+        ("ceased_adopted", -1),
+        ("ceased_sgo", -1),
+        ("_ceased_home_planned", -1),
+        ("_ceased_home_unplanned", -1),
+        ("_ceased_independent_supported", -1),
+        ("_ceased_independent_unsupported", -1),
+    ),
+}
+"""Indicator id -> signed parts; missing if a part is missing (with that part's marker)."""
+
+SOURCES: dict[str, str] = {
+    **{id_: spec.table for id_, spec in EXTRACTS.items() if not id_.startswith("_")},
+    **dict.fromkeys(DERIVED, CEASED),
+}
+"""Indicator id -> the published table stem its values come from."""
+
+
+def period_label(year: int) -> str:
+    """Label of the reporting year ending 31 March ``year``.
+
+    Examples
+    --------
+    >>> period_label(2025)
+    '2024-25'
+    """
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def _geography(table: pd.DataFrame) -> pd.DataFrame:
+    """Geography columns with regions and England given codes and names."""
+    missing = pd.Series(pd.NA, index=table.index, dtype=object)
+    level = table["geographic_level"]
+    regional, national = level.eq("Regional"), level.eq("National")
+    code = table.get("new_la_code", missing).astype(object)
+    name = table.get("la_name", missing).astype(object)
+    code = code.mask(regional, table.get("region_code", missing)).mask(national, ENGLAND_CODE)
+    name = name.mask(regional, table.get("region_name", missing)).mask(national, "England")
+    old = table.get("old_la_code", missing).astype(object)
+    return pd.DataFrame(
+        {
+            "geographic_level": level,
+            "new_la_code": code,
+            "old_la_code": old.where(old.notna(), None),
+            "la_name": name,
+            "year": table["time_period"].astype(int),
+        }
+    )
+
+
+_GEOGRAPHY_COLUMNS = (
+    "time_period",
+    "geographic_level",
+    "region_code",
+    "region_name",
+    "old_la_code",
+    "la_name",
+    "new_la_code",
+)
+
+
+def _read(table: str, columns: set[str]) -> pd.DataFrame:
+    """Read only the columns needed from one shipped table, all as published strings.
+
+    :func:`reportgen.sources.published.load_table` parses every value column of every row;
+    reading the few columns needed and parsing only the selected rows (with the same
+    :func:`~reportgen.sources.published.split_markers`) keeps :func:`published_values` fast.
+    """
+    path = DATA_DIR / f"{table}.parquet"
+    if not path.exists():
+        load_table(table)  # raises the DataError that says how to restore the file
+    present = set(pq.read_schema(path).names)
+    wanted = [c for c in (*_GEOGRAPHY_COLUMNS, *sorted(columns)) if c in present]
+    return pd.read_parquet(path, columns=wanted)
+
+
+def _extract() -> pd.DataFrame:
+    """Rows of every extract (including the private parts), long format."""
+    by_table: dict[str, list[tuple[str, Extract]]] = defaultdict(list)
+    for id_, spec in EXTRACTS.items():
+        by_table[spec.table].append((id_, spec))
+    frames = []
+    for table_name, table_specs in by_table.items():
+        needed = {c for _, spec in table_specs for c, _ in spec.filters}
+        needed |= {spec.value for _, spec in table_specs}
+        table = _read(table_name, needed)
+        groups: dict[tuple, list[tuple[str, Extract]]] = defaultdict(list)
+        for id_, spec in table_specs:
+            keys = tuple(column for column, _ in spec.filters)
+            groups[(keys, spec.value, spec.scale)].append((id_, spec))
+        selected = []
+        for (keys, value_column, scale), specs in groups.items():
+            lookup = pd.DataFrame(
+                [dict(spec.filters) | {"indicator": id_} for id_, spec in specs],
+                columns=[*keys, "indicator"],
+            )
+            rows = table.merge(lookup, on=list(keys), how="inner")
+            selected.append(rows.assign(_raw=rows[value_column], _scale=scale))
+        rows = pd.concat(selected, ignore_index=True)
+        values, markers = split_markers(rows["_raw"])
+        frame = _geography(rows)
+        frame["indicator"] = rows["indicator"].to_numpy(dtype=object)
+        frame["value"] = values.to_numpy(dtype="float64") * rows["_scale"].to_numpy()
+        frame["marker"] = markers.to_numpy(dtype=object)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _derive(parts: pd.DataFrame) -> pd.DataFrame:
+    """Signed sums of :data:`DERIVED`; missing if any part is missing."""
+    needed = {part for spec in DERIVED.values() for part, _ in spec}
+    rows = parts[parts["indicator"].isin(needed)]
+    wide = rows.set_index(["new_la_code", "year", "indicator"])[["value", "marker"]].unstack()
+    attrs = (
+        rows.drop_duplicates(["new_la_code", "year"])
+        .set_index(["new_la_code", "year"])[["geographic_level", "old_la_code", "la_name"]]
+        .reindex(wide.index)
+    )
+    frames = []
+    for id_, spec in DERIVED.items():
+        total = pd.Series(0.0, index=wide.index)
+        marker = pd.Series(None, index=wide.index, dtype=object)
+        for part, sign in spec:
+            if ("value", part) in wide:
+                part_value = wide[("value", part)].astype("float64")
+                part_marker = wide[("marker", part)].astype(object)
+                # No row for this part, geography and year.
+                part_marker = part_marker.mask(
+                    part_value.isna() & part_marker.isna(), NOT_PUBLISHED
+                )
+            else:
+                part_value = pd.Series(float("nan"), index=wide.index)
+                part_marker = pd.Series(NOT_PUBLISHED, index=wide.index, dtype=object)
+            total = total + sign * part_value
+            marker = marker.where(marker.notna() | part_value.notna(), part_marker)
+        frame = attrs.copy()
+        frame["indicator"] = id_
+        frame["value"] = total
+        frame["marker"] = marker.where(total.isna(), None)
+        frames.append(frame.reset_index())
+    return pd.concat(frames, ignore_index=True)
+
+
+@cache
+def published_values() -> pd.DataFrame:
+    """Every published indicator value, for every geography and year, in one long frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`: ``geographic_level`` (``Local authority``, ``Regional``,
+        ``National``), ``new_la_code`` (ONS code; the region code for regions, ``E92000001`` for
+        England), ``old_la_code`` (DfE 3-digit number, None for regions and England), ``la_name``
+        (region name or ``England`` likewise), ``year`` (int, year ending 31 March), ``indicator``
+        (registry id), ``value`` (float, NaN where missing) and ``marker`` (the DfE marker when the
+        value is missing, else None). The cached frame is shared: copy it before changing it.
+    """
+    parts = _extract()
+    frame = pd.concat([parts, _derive(parts)], ignore_index=True)
+    frame = frame[~frame["indicator"].str.startswith("_")]
+    missing_marker = frame["value"].isna() & frame["marker"].isna()
+    frame["marker"] = frame["marker"].mask(missing_marker, NOT_PUBLISHED)
+    frame["marker"] = frame["marker"].where(frame["value"].isna(), None)
+    for column in ("geographic_level", "new_la_code", "la_name", "indicator"):
+        frame[column] = frame[column].astype(str)
+    frame = frame.sort_values(["indicator", "new_la_code", "year"], kind="stable")
+    return frame[COLUMNS].reset_index(drop=True)
+
+
+@cache
+def _lookup() -> dict[tuple[str, str, int], tuple[float | None, str | None]]:
+    """``(indicator, new_la_code, year) -> (value or None, marker)``."""
+    frame = published_values()
+    values = frame["value"].astype(object).where(frame["value"].notna(), None).tolist()
+    keys = zip(
+        frame["indicator"].tolist(),
+        frame["new_la_code"].tolist(),
+        frame["year"].tolist(),
+        strict=True,
+    )
+    return dict(zip(keys, zip(values, frame["marker"].tolist(), strict=True), strict=True))
+
+
+@cache
+def _years_by_indicator() -> dict[str, frozenset[int]]:
+    frame = published_values()
+    return {
+        id_: frozenset(int(y) for y in years)
+        for id_, years in frame.groupby("indicator")["year"].unique().items()
+    }
+
+
+@cache
+def _codes() -> frozenset[str]:
+    return frozenset(published_values()["new_la_code"])
+
+
+def available_years() -> list[int]:
+    """Years (ending 31 March) with published children-looked-after numbers: 2021 to 2025."""
+    return sorted(_years_by_indicator()["cla_at_end"])
+
+
+def latest_year() -> int:
+    """The latest year with published children-looked-after numbers."""
+    return available_years()[-1]
+
+
+def _cell(indicator_id: str, code: str, year: int) -> tuple[float | None, str | None]:
+    return _lookup().get((indicator_id, code, year), (None, NOT_PUBLISHED))
+
+
+def _neighbour_mean(indicator_id: str, codes: list[str], year: int) -> tuple[float | None, int]:
+    """Simple mean of the neighbours' numeric values, and how many had one."""
+    numbers = [v for v in (_cell(indicator_id, c, year)[0] for c in codes) if v is not None]
+    return (sum(numbers) / len(numbers) if numbers else None), len(numbers)
+
+
+def family_results(
+    family: str, la_code: str, year: int, neighbours: list[str]
+) -> list[IndicatorResult]:
+    """Results of one indicator family for an authority, from the published tables.
+
+    Parameters
+    ----------
+    family
+        ``"sufficiency"``, ``"adoption"`` or ``"care_leavers"``.
+    la_code
+        The authority's ONS code (``new_la_code``, e.g. ``"E10000018"``).
+    year
+        Year ending 31 March (e.g. ``2025`` for 2024-25); one of :func:`available_years`.
+    neighbours
+        ONS codes of the statistical neighbours whose simple mean is the ``sn_mean``.
+
+    Returns
+    -------
+    list of IndicatorResult
+        One per registry id of the family, in display order. An id with no published row for the
+        authority and year has ``value`` None and marker ``"not published"``; a DfE marker (``c``
+        ...) is passed through with ``value`` None. ``trend`` holds the authority's values for the
+        up to five years ending at ``year`` that the id has data for (and ``year`` itself);
+        ``england_trend`` and ``sn_trend`` (neighbour mean) cover the same years, None where
+        missing.
+
+    Raises
+    ------
+    PeriodError
+        ``year`` has no published children-looked-after data.
+    UnknownAuthorityError
+        ``la_code`` or a neighbour code is not in the published tables.
+    ParamsError
+        ``family`` is unknown.
+    """
+    indicators = registry.by_family(family)
+    if year not in available_years():
+        first, last = available_years()[0], available_years()[-1]
+        raise PeriodError(
+            f"no published data for the year ending 31 March {year}: "
+            f"use a year from {first} to {last}"
+        )
+    codes = _codes()
+    for code in [la_code, *neighbours]:
+        if code not in codes:
+            raise UnknownAuthorityError(
+                f"'{code}' is not a local authority code in the published DfE tables: use the "
+                "9-character ONS code (new_la_code), e.g. E10000018 for Leicestershire"
+            )
+    years_by_id = _years_by_indicator()
+    results = []
+    for ind in indicators:
+        value, marker = _cell(ind.id, la_code, year)
+        previous, previous_marker = _cell(ind.id, la_code, year - 1)
+        england, england_marker = _cell(ind.id, ENGLAND_CODE, year)
+        sn_mean, sn_n = _neighbour_mean(ind.id, neighbours, year)
+        data_years = years_by_id.get(ind.id, frozenset())
+        trend_years = [
+            y for y in range(year - TREND_YEARS + 1, year + 1) if y in data_years or y == year
+        ]
+        results.append(
+            IndicatorResult(
+                id=ind.id,
+                family=ind.family,
+                title=ind.title,
+                unit=ind.unit,
+                polarity=ind.polarity,
+                period=period_label(year),
+                value=value,
+                marker=marker,
+                previous=previous,
+                previous_marker=previous_marker,
+                england=england,
+                england_marker=england_marker,
+                sn_mean=sn_mean,
+                sn_n=sn_n,
+                trend={period_label(y): _cell(ind.id, la_code, y)[0] for y in trend_years},
+                england_trend={
+                    period_label(y): _cell(ind.id, ENGLAND_CODE, y)[0] for y in trend_years
+                },
+                sn_trend={
+                    period_label(y): _neighbour_mean(ind.id, neighbours, y)[0] for y in trend_years
+                },
+                source=SOURCES.get(ind.id, ""),
+            )
+        )
+    return results

@@ -1,0 +1,15 @@
+"""Run the examples in module docstrings (hand-worked values) as tests."""
+
+import doctest
+
+import pytest
+
+import reportgen.formatting
+import reportgen.narrative
+
+
+@pytest.mark.parametrize("module", [reportgen.formatting, reportgen.narrative])
+def test_docstring_examples(module):
+    failures, attempted = doctest.testmod(module)
+    assert attempted > 0
+    assert failures == 0
