@@ -8,17 +8,22 @@ Contact; Appendix A "Data and definitions", Appendix B full indicator tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from reportgen import narrative as nv
 from reportgen.authorities import lookup
 from reportgen.config import ReportParams
+from reportgen.errors import TemplateError
 from reportgen.formatting import MARKER_CELL, MARKER_TEXT, format_cell, format_date, format_value
 from reportgen.formatting import is_missing as missing
 from reportgen.indicators import registry
 from reportgen.indicators.result import IndicatorResult, SectionResult
-from reportgen.model import Appendix, Figure, Officer, Paragraph, Report, Section, Table
+from reportgen.model import Appendix, Block, Figure, Officer, Paragraph, Report, Section, Table
 from reportgen.periods import year_label
+from reportgen.plans import PlanItem, get_plan
+from reportgen.report_context import Context, Results
+from reportgen.standard_parts import STANDARD_PARTS
 
 SOURCE_TITLES = {
     "cla_number_and_rate_per_10k_children": "CLA numbers and rates",
@@ -85,23 +90,6 @@ CARE_LEAVER_TABLE = (
 )
 
 
-class _Sections:
-    """Lookup of indicator results across the three families."""
-
-    def __init__(self, sections: dict[str, SectionResult]):
-        self.sections = sections
-        self.by_id = {r.id: r for s in sections.values() for r in s.indicators}
-
-    def __getitem__(self, indicator_id: str) -> IndicatorResult:
-        return self.by_id[indicator_id]
-
-    def __contains__(self, indicator_id: str) -> bool:
-        return indicator_id in self.by_id
-
-    def present(self, ids: tuple[str, ...]) -> list[IndicatorResult]:
-        return [self.by_id[i] for i in ids if i in self.by_id]
-
-
 def comparison_table(
     results: list[IndicatorResult], authority: str, period: str, previous: str, caption: str
 ) -> Table:
@@ -157,7 +145,7 @@ def _p(text: str) -> Paragraph:
     return Paragraph(nv.sentence(text))
 
 
-def sufficiency_section(s: _Sections, params: ReportParams, work_dir: Path, prev: str) -> Section:
+def sufficiency_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
     """Children in care: numbers, flows, reasons ceased, placements, stability, distance."""
     name, period = params.authority_name, params.period
     end = format_date(params.period_obj.end)
@@ -264,7 +252,7 @@ def sufficiency_section(s: _Sections, params: ReportParams, work_dir: Path, prev
     return Section(FAMILY_HEADINGS["sufficiency"], blocks)
 
 
-def _reasons_ceased(s: _Sections, period: str) -> str:
+def _reasons_ceased(s: Results, period: str) -> str:
     ceased = s["ceased"]
     parts = []
     for indicator_id, words in (
@@ -295,7 +283,7 @@ def _reasons_ceased(s: _Sections, period: str) -> str:
     return nv.sentence(head + ", ".join(parts[:-1]) + " and " + parts[-1])
 
 
-def _placement_mix(s: _Sections, end: str) -> str:
+def _placement_mix(s: Results, end: str) -> str:
     parts = []
     for indicator_id, words in (
         ("placement_foster_pct", "in foster placements"),
@@ -325,7 +313,7 @@ def _placement_mix(s: _Sections, end: str) -> str:
     )
 
 
-def adoption_section(s: _Sections, params: ReportParams, work_dir: Path, prev: str) -> Section:
+def adoption_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
     """Adoptions and special guardianship orders."""
     name, period = params.authority_name, params.period
     blocks: list = [
@@ -381,7 +369,7 @@ def adoption_section(s: _Sections, params: ReportParams, work_dir: Path, prev: s
     return Section(FAMILY_HEADINGS["adoption"], blocks)
 
 
-def care_leavers_section(s: _Sections, params: ReportParams, work_dir: Path, prev: str) -> Section:
+def care_leavers_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
     """Care leavers aged 17 to 21: in touch, activity, accommodation, staying put."""
     name, period = params.authority_name, params.period
     leads = (
@@ -422,7 +410,7 @@ def care_leavers_section(s: _Sections, params: ReportParams, work_dir: Path, pre
     return Section(FAMILY_HEADINGS["care_leavers"], blocks)
 
 
-def _conclusions(s: _Sections, params: ReportParams) -> list[Paragraph]:
+def _conclusions(s: Results, params: ReportParams) -> list[Paragraph]:
     name = params.authority_name
     out = []
     rate = s["cla_rate_per_10k"]
@@ -458,6 +446,117 @@ def _conclusions(s: _Sections, params: ReportParams) -> list[Paragraph]:
     return out
 
 
+def part_purpose(c: Context) -> list[Block]:
+    """Why the report is written."""
+    return [
+        _p(
+            f"The purpose of this report is to provide the Committee with an overview of "
+            f"the sufficiency of placements for children in care, adoption and outcomes for "
+            f"care leavers in {c.name} for {c.period}, using the Department for Education's "
+            "published statistics, compared with England and with similar authorities"
+        )
+    ]
+
+
+def part_background(c: Context) -> list[Block]:
+    """The sufficiency duty, the data and the comparators."""
+    neighbours = ", ".join(_neighbour_names(c.params))
+    return [
+        _p(
+            "Section 22G of the Children Act 1989 requires local authorities to take steps "
+            "to secure, as far as reasonably practicable, sufficient accommodation within "
+            "their area to meet the needs of the children they look after"
+        ),
+        _p(
+            f"The figures are for the year ending {format_date(c.params.period_obj.end)} and "
+            "come from the Department for Education's statistical release Children looked "
+            "after in England including adoptions. Rates and percentages are rounded to "
+            "whole numbers, as the DfE publishes them; small numbers withheld by the DfE "
+            "are shown as not published"
+        ),
+        _p(
+            f"{c.name} is compared with England and with the average of its ten statistical "
+            f"neighbours, the authorities most similar to it in the DfE's 2025 model: "
+            f"{neighbours}"
+        ),
+    ]
+
+
+def part_recommendations(c: Context) -> list[Block]:
+    """What the Committee is asked to do."""
+    return [
+        _p(
+            "The Committee is asked to note the contents of this report and to comment on "
+            "the sufficiency of placements for children in care, adoption and the outcomes "
+            "for care leavers"
+        )
+    ]
+
+
+def part_equality(c: Context) -> list[Block]:
+    """Equality and human rights implications."""
+    return [
+        _p(
+            "There are no equality or human rights implications arising directly from this "
+            "report. Children in care and care leavers are among the most vulnerable children "
+            "and young people; the services described aim to meet their needs, taking into "
+            "account race, language, culture, religion, sexual orientation and disability"
+        )
+    ]
+
+
+def part_appendices_list(c: Context) -> list[Block]:
+    """The list of appendices."""
+    return [Paragraph(f"Appendix {a.letter}: {a.title}", numbered=False) for a in _appendices(c)]
+
+
+def _appendices(c: Context) -> list[Appendix]:
+    return [_appendix_a(c.s, c.params), _appendix_b(c.s, c.params)]
+
+
+PARTS: dict[str, Callable[[Context], list[Block]]] = {
+    "purpose": part_purpose,
+    "background": part_background,
+    "conclusions": lambda c: list(_conclusions(c.s, c.params)),
+    "recommendations": part_recommendations,
+    "background_papers": lambda c: [Paragraph(c.params.background_papers, numbered=False)],
+    "circulation": lambda c: [Paragraph(c.params.circulation, numbered=False)],
+    "equality": part_equality,
+    "appendices_list": part_appendices_list,
+    **STANDARD_PARTS,
+}
+"""Named content parts a layout's plan can place (reportgen.plans)."""
+
+FAMILY_SECTIONS: dict[str, Callable[[Results, ReportParams, Path, str], Section]] = {
+    "sufficiency": sufficiency_section,
+    "adoption": adoption_section,
+    "care_leavers": care_leavers_section,
+}
+
+
+def arrange(plan: tuple[PlanItem, ...], c: Context) -> list[Section]:
+    """Lay the parts and family sections out in the order and headings of a plan."""
+    body: list[Section] = []
+    for item in plan:
+        blocks: list[Block] = []
+        for part in item.parts:
+            if part not in PARTS:
+                raise TemplateError(
+                    f"layout plan names an unknown part '{part}': known parts are "
+                    f"{', '.join(sorted(PARTS))}"
+                )
+            blocks.extend(PARTS[part](c))
+        depth = 0
+        if item.heading is not None:
+            body.append(Section(item.heading, blocks))
+            depth = 1
+        for family in item.children:
+            section = FAMILY_SECTIONS[family](c.s, c.params, c.work_dir, c.prev)
+            section.level += depth
+            body.append(section)
+    return body
+
+
 def build_report(
     params: ReportParams, sections: dict[str, SectionResult], work_dir: Path
 ) -> Report:
@@ -472,82 +571,11 @@ def build_report(
     work_dir
         Folder holding the charts the sections refer to.
     """
-    s = _Sections(sections)
+    s = Results(sections)
     name, period = params.authority_name, params.period
-    prev = year_label(params.period_obj.collection_year - 1)
-    neighbours = ", ".join(_neighbour_names(params))
-    body = [
-        Section(
-            "Purpose of report",
-            [
-                _p(
-                    f"The purpose of this report is to provide the Committee with an overview of "
-                    f"the sufficiency of placements for children in care, adoption and outcomes for "
-                    f"care leavers in {name} for {period}, using the Department for Education's "
-                    "published statistics, compared with England and with similar authorities"
-                )
-            ],
-        ),
-        Section(
-            "Background",
-            [
-                _p(
-                    "Section 22G of the Children Act 1989 requires local authorities to take steps "
-                    "to secure, as far as reasonably practicable, sufficient accommodation within "
-                    "their area to meet the needs of the children they look after"
-                ),
-                _p(
-                    f"The figures are for the year ending {format_date(params.period_obj.end)} and "
-                    "come from the Department for Education's statistical release Children looked "
-                    "after in England including adoptions. Rates and percentages are rounded to "
-                    "whole numbers, as the DfE publishes them; small numbers withheld by the DfE "
-                    "are shown as not published"
-                ),
-                _p(
-                    f"{name} is compared with England and with the average of its ten statistical "
-                    f"neighbours, the authorities most similar to it in the DfE's 2025 model: "
-                    f"{neighbours}"
-                ),
-            ],
-        ),
-        sufficiency_section(s, params, work_dir, prev),
-        adoption_section(s, params, work_dir, prev),
-        care_leavers_section(s, params, work_dir, prev),
-        Section("Conclusions", _conclusions(s, params)),
-        Section(
-            "Recommendations",
-            [
-                _p(
-                    "The Committee is asked to note the contents of this report and to comment on "
-                    "the sufficiency of placements for children in care, adoption and the outcomes "
-                    "for care leavers"
-                )
-            ],
-        ),
-        Section("Background Papers", [Paragraph(params.background_papers, numbered=False)]),
-        Section(
-            "Circulation under the Local Issues Alert Procedure",
-            [Paragraph(params.circulation, numbered=False)],
-        ),
-        Section(
-            "Equality and Human Rights Implications",
-            [
-                _p(
-                    "There are no equality or human rights implications arising directly from this "
-                    "report. Children in care and care leavers are among the most vulnerable children "
-                    "and young people; the services described aim to meet their needs, taking into "
-                    "account race, language, culture, religion, sexual orientation and disability"
-                )
-            ],
-        ),
-        Section(
-            "Appendices",
-            [
-                Paragraph("Appendix A: Data and definitions", numbered=False),
-                Paragraph("Appendix B: Indicator tables with five-year trends", numbered=False),
-            ],
-        ),
-    ]
+    context = Context(params, s, work_dir, year_label(params.period_obj.collection_year - 1))
+    context.appendices = [_appendix_a(s, params), _appendix_b(s, params)]
+    body = arrange(get_plan(params.layout), context)
     return Report(
         title=params.report_title,
         committee=params.committee,
@@ -555,7 +583,7 @@ def build_report(
         report_of=params.report_of,
         layout=params.layout,
         sections=body,
-        appendices=[_appendix_a(s, params), _appendix_b(s, params)],
+        appendices=context.appendices,
         officers=[Officer(**o.model_dump()) for o in params.officers],
         subject=f"Children in care, adoption and care leavers: {name}, {period}",
         author=f"{name} Council" if "Council" not in name else name,
@@ -566,14 +594,14 @@ def _neighbour_names(params: ReportParams) -> list[str]:
     return [lookup(code).name for code in params.statistical_neighbours]
 
 
-def shown_ids(s: _Sections) -> list[str]:
+def shown_ids(s: Results) -> list[str]:
     """Ids of the indicators that appear in the report's tables, in order."""
     ids = [*SUFFICIENCY_TABLE, *PLACEMENT_TABLE, *ADOPTION_TABLE, *CARE_LEAVER_TABLE]
     ids += [r.id for r in _profile(s)]
     return [i for i in dict.fromkeys(ids) if i in s]
 
 
-def _profile(s: _Sections) -> list[IndicatorResult]:
+def _profile(s: Results) -> list[IndicatorResult]:
     """Counts of children looked after by age and legal status that the DfE publishes."""
     return [
         r
@@ -584,7 +612,7 @@ def _profile(s: _Sections) -> list[IndicatorResult]:
     ]
 
 
-def _appendix_a(s: _Sections, params: ReportParams) -> Appendix:
+def _appendix_a(s: Results, params: ReportParams) -> Appendix:
     shown = [s[i] for i in shown_ids(s)]
     definitions = tuple(
         (r.title, registry.get(r.id).definition, SOURCE_TITLES.get(r.source, r.source or "n/a"))
@@ -654,7 +682,7 @@ def _appendix_a(s: _Sections, params: ReportParams) -> Appendix:
     return Appendix("A", "Data and definitions", sections)
 
 
-def _appendix_b(s: _Sections, params: ReportParams) -> Appendix:
+def _appendix_b(s: Results, params: ReportParams) -> Appendix:
     sections = []
     ids = set(shown_ids(s))
     for family, heading in FAMILY_HEADINGS.items():

@@ -69,7 +69,7 @@ def _run_task(task: Task) -> Outcome:
             out=task.out,
         )
         result = run_report(params, kernel=_KERNEL)
-        _KERNEL.reset()
+        _KERNEL.clear()
         return Outcome(
             task.authority,
             params.period,
@@ -86,14 +86,31 @@ def _run_task(task: Task) -> Outcome:
 
 
 def run_batch(
-    tasks: Iterable[Task], workers: int | None, out: Path, console: Console
+    tasks: Iterable[Task],
+    workers: int | None,
+    out: Path,
+    console: Console,
+    skipped: list[Outcome] | None = None,
 ) -> list[Outcome]:
     """Run ``tasks`` in ``workers`` processes with a progress bar; write ``out/batch.json``.
+
+    Parameters
+    ----------
+    tasks
+        The reports to write.
+    workers
+        Worker processes (default: the number of cores).
+    out
+        Folder for ``batch.json``.
+    console
+        Where the progress bar and summary go.
+    skipped
+        Reports not attempted, with the reason (listed in the summary and ``batch.json``).
 
     Returns
     -------
     list of Outcome
-        In task order.
+        In task order, then the skipped ones.
     """
     tasks = list(tasks)
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks) or 1))
@@ -119,12 +136,13 @@ def run_batch(
             outcomes[futures[future]] = outcome
             failed += outcome.status == "failed"
             progress.update(bar, advance=1, failed=failed)
-    ordered = [outcomes[i] for i in range(len(tasks))]
+    ordered = [outcomes[i] for i in range(len(tasks))] + list(skipped or [])
     elapsed = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
     summary = {
         "written": sum(o.status == "written" for o in ordered),
         "failed": sum(o.status == "failed" for o in ordered),
+        "skipped": sum(o.status == "skipped" for o in ordered),
         "workers": workers,
         "seconds": round(elapsed, 1),
         "reports": [asdict(o) | {"seconds": round(o.seconds, 2)} for o in ordered],
@@ -137,18 +155,19 @@ def run_batch(
 
 
 def _print_summary(outcomes: list[Outcome], elapsed: float, console: Console) -> None:
-    failed = [o for o in outcomes if o.status == "failed"]
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("written", "failed", "skipped")}
     table = Table(title="Batch summary")
-    table.add_column("Written", justify="right")
-    table.add_column("Failed", justify="right")
-    table.add_column("Time", justify="right")
-    table.add_row(str(len(outcomes) - len(failed)), str(len(failed)), f"{elapsed:.0f} s")
+    for column in ("Written", "Failed", "Skipped", "Time"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(n) for n in counts.values()), f"{elapsed:.0f} s")
     console.print(table)
-    if failed:
-        reasons = Table(title="Failed reports")
-        reasons.add_column("Authority")
-        reasons.add_column("Period")
-        reasons.add_column("Reason")
-        for o in failed:
+    for status in ("failed", "skipped"):
+        listed = [o for o in outcomes if o.status == status]
+        if not listed:
+            continue
+        reasons = Table(title=f"{status.capitalize()} reports")
+        for column in ("Authority", "Period", "Reason"):
+            reasons.add_column(column)
+        for o in listed:
             reasons.add_row(o.authority, o.period or "", o.reason)
         console.print(reasons)

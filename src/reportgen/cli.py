@@ -21,8 +21,8 @@ app = typer.Typer(
     help="Committee reports on children in care, adoption and care leavers.",
     pretty_exceptions_enable=False,
 )
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 _debug = False
 
 AuthorityOpt = Annotated[
@@ -101,6 +101,23 @@ def _authority_list(authorities: str | None) -> list[str]:
     return authorities.replace(",", " ").split()
 
 
+def _is_all(authorities: str | None) -> bool:
+    return not authorities or authorities.strip().lower() == "all"
+
+
+def _unpublished(authority: str, period: str | None, source: str | None) -> str:
+    """Why ``AUTHORITIES=all`` skips an authority for a period ('' when it has published data)."""
+    from reportgen.authorities import get, latest_published_year, published_years
+    from reportgen.periods import parse_period
+
+    if source not in (None, "published"):
+        return ""
+    year = parse_period(period).collection_year if period else latest_published_year()
+    if year in published_years(authority):
+        return ""
+    return f"no published DfE figures for {get(authority).name} in {parse_period(period).label if period else year}"
+
+
 def _period_list(period: str | None, periods: str | None) -> list[str | None]:
     from reportgen.periods import parse_period, year_label
 
@@ -135,19 +152,22 @@ def reports(
     out: OutOpt = None,
 ) -> None:
     """Write reports for many authorities and periods; summary at the end, non-zero if any failed."""
-    from reportgen.batch import Task, run_batch
+    from reportgen.batch import Outcome, Task, run_batch
 
     try:
         names = _authority_list(authorities)
-        tasks = [
-            Task(authority=a, period=p, source=source, layout=layout, out=out)
-            for p in _period_list(period, periods)
-            for a in names
-        ]
+        tasks, skipped = [], []
+        for p in _period_list(period, periods):
+            for a in names:
+                reason = _unpublished(a, p, source) if _is_all(authorities) else ""
+                if reason:
+                    skipped.append(Outcome(a, p, "skipped", 0.0, reason=reason))
+                else:
+                    tasks.append(Task(authority=a, period=p, source=source, layout=layout, out=out))
     except ReportgenError as error:
         _fail(error)
         return
-    outcomes = run_batch(tasks, workers, Path(out or "out"), console)
+    outcomes = run_batch(tasks, workers, Path(out or "out"), console, skipped=skipped)
     failed = sum(o.status == "failed" for o in outcomes)
     if failed:
         raise typer.Exit(1)

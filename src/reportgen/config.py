@@ -35,6 +35,7 @@ from pydantic import (
 )
 
 from reportgen import authorities
+from reportgen.committee import CommitteeDetails
 from reportgen.errors import ParamsError, PeriodError, ReportgenError
 from reportgen.paths import DEFAULT_OUT_DIR, KERNEL_NAME, PARAMS_DIR, PROJECT_ROOT
 from reportgen.periods import Period, parse_period, year_label
@@ -120,6 +121,8 @@ class ReportParams(BaseModel):
         Jupyter kernel passed to papermill.
     keep_notebooks
         Keep the executed notebooks (and their HTML) under :attr:`out_dir` for audit.
+    committee_details
+        Front-sheet and audit-trail details some layouts print (:mod:`reportgen.committee`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -143,6 +146,7 @@ class ReportParams(BaseModel):
     circulation: str = "None"
     kernel_name: str = Field(default=KERNEL_NAME, min_length=1)
     keep_notebooks: bool = True
+    committee_details: CommitteeDetails = Field(default_factory=CommitteeDetails)
 
     @model_validator(mode="before")
     @classmethod

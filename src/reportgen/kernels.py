@@ -14,6 +14,15 @@ from jupyter_client.manager import KernelManager
 from reportgen.errors import ReportgenError
 from reportgen.paths import KERNEL_NAME
 
+CLEAR_STATE = """\
+get_ipython().run_line_magic("reset", "-f")
+import matplotlib as _mpl, matplotlib.pyplot as _plt
+_plt.close("all")
+_mpl.rcdefaults()
+del _mpl, _plt
+"""
+"""Run in the kernel between reports: no variable, figure or style survives into the next."""
+
 
 class ReusableKernel:
     """Context manager owning one live kernel.
@@ -46,9 +55,30 @@ class ReusableKernel:
         return self.manager
 
     def reset(self) -> None:
-        """Restart the kernel so nothing leaks from one report into the next."""
+        """Restart the kernel (after a failure: nothing of the failed run survives)."""
         if self.manager is not None and self.manager.has_kernel:
             self.manager.restart_kernel(now=True)
+
+    def clear(self) -> None:
+        """Clear the user namespace and plotting state between reports, keeping imports warm.
+
+        Much faster than a restart (pandas, seaborn and the published tables stay loaded);
+        falls back to :meth:`reset` if the clearing code fails.
+        """
+        if self.manager is None or not self.manager.has_kernel:
+            return
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            reply = client.execute_interactive(CLEAR_STATE, store_history=False, timeout=60)
+            ok = reply["content"]["status"] == "ok"
+        except (RuntimeError, TimeoutError):
+            ok = False
+        finally:
+            client.stop_channels()
+        if not ok:
+            self.reset()
 
     def shutdown(self) -> None:
         """Stop the kernel at once (no graceful wait: see measured-facts.md)."""
