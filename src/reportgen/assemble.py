@@ -587,6 +587,7 @@ def build_report(
         officers=[Officer(**o.model_dump()) for o in params.officers],
         subject=f"Children in care, adoption and care leavers: {name}, {period}",
         author=f"{name} Council" if "Council" not in name else name,
+        details=params.committee_details.front_sheet(params.report_of),
     )
 
 

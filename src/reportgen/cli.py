@@ -219,5 +219,14 @@ def pdf(out: OutOpt = None) -> None:
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def _register_commands() -> None:
+    from reportgen import cli_903, cli_synth
+
+    cli_903.register(app)
+    cli_synth.register(app)
+
+
+_register_commands()
+
 if __name__ == "__main__":
     sys.exit(app())

@@ -54,6 +54,13 @@ class Table:
         Indices of columns to right-align.
     source
         Source line printed under the table ("Source: ...").
+    kind
+        ``"data"`` (default): a numbered "Table N:" caption above, a header row repeated on each
+        page, the source line below. ``"list"``: a register such as background documents or
+        appendices, with a header row but no caption line or number (the caption is kept as
+        the table's title for screen readers). ``"layout"``: a label/value grid such as an
+        audit trail; ``columns`` are not printed, the first column is bold, and the table is
+        marked as a layout table.
     """
 
     caption: str
@@ -61,6 +68,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     numeric_columns: tuple[int, ...] = ()
     source: str = ""
+    kind: Literal["data", "list", "layout"] = "data"
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,10 @@ class Report:
         Document subject property.
     notice
         A short banner shown under the title block (e.g. that figures are synthetic); empty for none.
+    details
+        Further front-sheet fields a layout's title block may print, by name (``item_no``,
+        ``classification``, ``wards``, ``on_behalf_of`` ...); see
+        :meth:`reportgen.committee.CommitteeDetails.front_sheet`.
     """
 
     title: str
@@ -156,3 +168,4 @@ class Report:
     author: str = ""
     notice: str = ""
     language: str = "en-GB"
+    details: dict[str, str] = field(default_factory=dict)

@@ -1,33 +1,61 @@
-"""Declarative descriptions of the Word layouts (one entry per committee-paper house style).
+"""The Word layouts: how the writer renders each committee-paper house style.
 
-A layout says which reference template to open, what the title block looks like, which style
-names the writer uses for each role, how paragraphs and headings are numbered, and how the
-"Officer(s) to Contact" section and the appendices are headed. The writer
-(:mod:`reportgen.docx.writer`) only reads these entries, so a new layout is a new entry in
-:data:`LAYOUTS` plus its template (built by ``scripts/build_templates.py``): no change to the
-writer.
+Every layout is described by one YAML file, ``templates/layouts/<name>.yaml``
+(:mod:`reportgen.plans` reads it): its ``body`` is the plan of sections, its ``render`` mapping
+becomes a :class:`LayoutSpec` here: which reference template to open, what the title block looks
+like, which style names the writer uses for each role, how paragraphs and headings are numbered,
+and how the "Officer(s) to Contact" section and the appendices are headed. The writer
+(:mod:`reportgen.docx.writer`) only reads these specs, so a new layout is a new file plus its
+template (built by ``scripts/build_templates.py``): no change to the writer.
+
+``render`` keys (all optional except ``title_block``)::
+
+    template: <name>.docx                 # reference template in templates/
+    title_block:                          # in order
+      - line: "{committee} – {meeting_date}"
+        style: title_block                # or title
+        upper: true
+      - table: [["Report to:", "{committee}"], ["Date:", "{meeting_date}"]]
+        bold_labels: true
+        borders: false
+    date_format: "{day} {month} {year}"   # fields day, day2, month, year
+    numbering: {paragraphs: true, headings: false, outline: false, indent_cm: 1.0}
+    officers: {heading: "Officer(s) to Contact", lines: ["{name}", "{job_title}", ...]}
+    appendices: {heading: "Appendix {letter}: {title}", new_page: true}
+    max_heading_level: 3
+    styles: {body: Normal, ...}           # style name per role (StyleNames)
+    look: {font: Arial, body_pt: 12, small_pt: 11, margin_cm: 2.5, page_numbers: true,
+           title_centred: true, heading1_caps: false}
 
 Text templates (``TitleLine.text``, ``TitleTable.rows``, ``officer_lines``,
 ``appendix_heading``) are :meth:`str.format` strings. The fields available to the title block
-are ``committee``, ``title``, ``report_of``, ``meeting_date`` (formatted with
-:attr:`LayoutSpec.date_format`), ``subject`` and ``author``.
+are ``committee``, ``title``, ``report_of`` ("Report of the ..."), ``report_of_raw``,
+``meeting_date`` (formatted with :attr:`LayoutSpec.date_format`), ``subject``, ``author`` and
+every key of ``Report.details`` (``item_no``, ``classification``, ``wards``, ``on_behalf_of``).
+A line or table row whose fields are all empty is left out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from reportgen.errors import TemplateError
+from reportgen.plans import LAYOUT_FILES, LayoutFile
 
 __all__ = [
     "LAYOUTS",
     "LayoutSpec",
+    "SectionRule",
     "StyleNames",
     "TemplateLook",
     "TitleLine",
     "TitleTable",
     "get_layout",
+    "spec_from_file",
 ]
+
+TWIPS_PER_CM = 567
 
 
 @dataclass(frozen=True)
@@ -52,7 +80,7 @@ class TitleLine:
 
 @dataclass(frozen=True)
 class TitleTable:
-    """A borderless two-column label/value table in a title block ("Report to:", "Date:" ...).
+    """A two-column label/value layout table in a title block ("Report to:", "Date:" ...).
 
     Parameters
     ----------
@@ -61,10 +89,13 @@ class TitleTable:
         row whose value renders empty is left out.
     bold_labels
         Print the labels in bold.
+    borders
+        Draw the grid (the layout's table style); otherwise no borders.
     """
 
     rows: tuple[tuple[str, str], ...]
     bold_labels: bool = True
+    borders: bool = False
 
 
 TitleElement = TitleLine | TitleTable
@@ -107,7 +138,7 @@ class TemplateLook:
     body_pt
         Body text size in points (council papers: 12; never below 11 for accessibility).
     small_pt
-        Size of the "Source" notes under tables.
+        Size of the "Source" notes under tables (never below 11 either).
     margin_cm
         All four page margins.
     page
@@ -116,15 +147,41 @@ class TemplateLook:
         Put a centred page number (PAGE field) in the footer.
     title_centred
         Centre the title block.
+    heading1_caps
+        Show top-level headings in capitals (by the style: the text stays as written, so
+        screen readers read words, not letters).
     """
 
     font: str = "Arial"
     body_pt: float = 12.0
-    small_pt: float = 9.0
+    small_pt: float = 11.0
     margin_cm: float = 2.5
     page: str = "A4"
     page_numbers: bool = True
     title_centred: bool = True
+    heading1_caps: bool = False
+
+
+@dataclass(frozen=True)
+class SectionRule:
+    """How the writer treats one body section of a layout (from its plan item).
+
+    Parameters
+    ----------
+    heading
+        The section's heading, as in the plan.
+    numbering
+        ``"main"``: its numbered paragraphs continue the report's list (and its heading is
+        numbered when the layout numbers headings); ``"none"``: nothing in it is numbered;
+        ``"own"``: its paragraphs are numbered 1, 2 ... in a list of their own, its heading is
+        not numbered.
+    level
+        Heading level to print the section at.
+    """
+
+    heading: str
+    numbering: str = "main"
+    level: int = 1
 
 
 @dataclass(frozen=True)
@@ -146,6 +203,9 @@ class LayoutSpec:
         Give ``Paragraph(numbered=True)`` real Word numbering (``1.``, ``(a)``).
     numbered_headings
         Number the body's top-level headings (``1. Background``) with their own list.
+    outline_numbering
+        Number headings and paragraphs as one outline: headings ``1.``, ``2.``, their
+        paragraphs ``1.1``, ``1.2``, sub-paragraphs ``(a)`` (needs ``numbered_headings``).
     number_indent_twips
         Hanging indent of each numbering level (567 twips = 1 cm).
     officers_heading
@@ -163,6 +223,12 @@ class LayoutSpec:
         Style names per role.
     look
         Settings used when building the template.
+    section_rules
+        Numbering and heading level of particular body sections, by heading (the plan's
+        ``numbering`` and ``level``); other sections are numbered in the main list at the
+        level the report gives them.
+    description
+        One line saying what the layout is modelled on.
     """
 
     name: str
@@ -171,6 +237,7 @@ class LayoutSpec:
     date_format: str = "{day} {month} {year}"
     numbered_paragraphs: bool = True
     numbered_headings: bool = False
+    outline_numbering: bool = False
     number_indent_twips: int = 567
     officers_heading: str | None = "Officer(s) to Contact"
     officer_lines: tuple[str, ...] = (
@@ -184,6 +251,8 @@ class LayoutSpec:
     max_heading_level: int = 3
     styles: StyleNames = field(default_factory=StyleNames)
     look: TemplateLook = field(default_factory=TemplateLook)
+    section_rules: tuple[SectionRule, ...] = ()
+    description: str = ""
 
     def __post_init__(self) -> None:
         roles = set(StyleNames.__dataclass_fields__)
@@ -195,25 +264,141 @@ class LayoutSpec:
                 )
         if self.max_heading_level < 2:
             raise ValueError(f"layout {self.name!r}: appendices need at least 2 heading levels")
-        if self.look.body_pt < 11:
-            raise ValueError(f"layout {self.name!r}: body text must be at least 11 pt")
+        if self.look.body_pt < 11 or self.look.small_pt < 11:
+            raise ValueError(f"layout {self.name!r}: text must be at least 11 pt")
+        if self.outline_numbering and not self.numbered_headings:
+            raise ValueError(f"layout {self.name!r}: outline numbering numbers the headings")
+        for rule in self.section_rules:
+            if rule.numbering not in ("main", "none", "own"):
+                raise ValueError(
+                    f"layout {self.name!r}: section {rule.heading!r} numbering "
+                    f"{rule.numbering!r} is not main, none or own"
+                )
+
+    def rule_for(self, heading: str) -> SectionRule | None:
+        """The rule of the body section headed ``heading`` (case-insensitive), if any."""
+        wanted = heading.strip().casefold()
+        for rule in self.section_rules:
+            if rule.heading.strip().casefold() == wanted:
+                return rule
+        return None
 
 
-COUNTY_SCRUTINY = LayoutSpec(
-    name="county-scrutiny",
-    template="county-scrutiny.docx",
-    title_block=(
-        TitleLine("{committee} – {meeting_date}", style="title_block", upper=True),
-        TitleLine("{title}", style="title", upper=True),
-        TitleLine("{report_of}", style="title_block", upper=True),
-    ),
-)
-"""Leicestershire-style county scrutiny paper: capitals title block, paragraphs 1..N."""
+# -- reading a layout file's `render` mapping ------------------------------------------------
+
+
+def _mapping(value: Any, allowed: tuple[str, ...], where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TemplateError(f"{where}: expected a mapping, got {value!r}")
+    extra = [key for key in value if key not in allowed]
+    if extra:
+        raise TemplateError(f"{where}: unknown key {extra[0]!r} (allowed: {', '.join(allowed)})")
+    return value
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _title_element(raw: Any, where: str) -> TitleElement:
+    if isinstance(raw, dict) and "line" in raw:
+        item = _mapping(raw, ("line", "style", "upper"), where)
+        return TitleLine(
+            str(item["line"]), str(item.get("style", "title_block")), bool(item.get("upper", False))
+        )
+    if isinstance(raw, dict) and "table" in raw:
+        item = _mapping(raw, ("table", "bold_labels", "borders"), where)
+        rows = item["table"]
+        if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 2 for r in rows):
+            raise TemplateError(f"{where}: 'table' must be a list of [label, value] pairs")
+        return TitleTable(
+            tuple((str(label), str(value)) for label, value in rows),
+            bold_labels=bool(item.get("bold_labels", True)),
+            borders=bool(item.get("borders", False)),
+        )
+    raise TemplateError(f"{where}: expected a 'line:' or a 'table:' entry, got {raw!r}")
+
+
+def spec_from_file(layout: LayoutFile) -> LayoutSpec:
+    """Build the :class:`LayoutSpec` of a layout file (its ``render`` mapping and its plan).
+
+    Raises
+    ------
+    TemplateError
+        Unknown or malformed keys, naming the file.
+    """
+    where = f"layout file {layout.path}: render"
+    render = _mapping(
+        layout.render,
+        (
+            "template",
+            "title_block",
+            "date_format",
+            "numbering",
+            "officers",
+            "appendices",
+            "max_heading_level",
+            "styles",
+            "look",
+        ),
+        where,
+    )
+    title_block = render.get("title_block")
+    if not isinstance(title_block, list) or not title_block:
+        raise TemplateError(f"{where}: 'title_block' must be a list of 'line:'/'table:' entries")
+    numbering = _mapping(
+        render.get("numbering"),
+        ("paragraphs", "headings", "outline", "indent_cm"),
+        f"{where}.numbering",
+    )
+    officers = _mapping(render.get("officers"), ("heading", "lines"), f"{where}.officers")
+    appendices = _mapping(render.get("appendices"), ("heading", "new_page"), f"{where}.appendices")
+    styles = _mapping(render.get("styles"), _field_names(StyleNames), f"{where}.styles")
+    look = _mapping(render.get("look"), _field_names(TemplateLook), f"{where}.look")
+    defaults = LayoutSpec(name="defaults", template="", title_block=())
+    extra: dict[str, Any] = {}
+    if "heading" in officers:
+        extra["officers_heading"] = officers["heading"]
+    if "lines" in officers:
+        extra["officer_lines"] = tuple(str(line) for line in officers["lines"])
+    if "indent_cm" in numbering:
+        extra["number_indent_twips"] = round(float(numbering["indent_cm"]) * TWIPS_PER_CM)
+    rules = tuple(
+        SectionRule(item.heading, item.numbering, item.level)
+        for item in layout.plan
+        if item.heading is not None and (item.numbering != "main" or item.level != 1)
+    )
+    try:
+        return LayoutSpec(
+            name=layout.name,
+            template=str(render.get("template", f"{layout.name}.docx")),
+            title_block=tuple(
+                _title_element(raw, f"{where}.title_block[{i}]")
+                for i, raw in enumerate(title_block)
+            ),
+            date_format=str(render.get("date_format", defaults.date_format)),
+            numbered_paragraphs=bool(numbering.get("paragraphs", True)),
+            numbered_headings=bool(numbering.get("headings", False)),
+            outline_numbering=bool(numbering.get("outline", False)),
+            appendix_heading=str(appendices.get("heading", defaults.appendix_heading)),
+            appendix_new_page=bool(appendices.get("new_page", True)),
+            max_heading_level=int(render.get("max_heading_level", defaults.max_heading_level)),
+            styles=StyleNames(**{k: str(v) for k, v in styles.items()}),
+            look=TemplateLook(**look),
+            section_rules=rules,
+            description=layout.description,
+            **extra,
+        )
+    except (TypeError, ValueError) as exc:
+        raise TemplateError(f"{where}: {exc}") from None
+
 
 LAYOUTS: dict[str, LayoutSpec] = {
-    COUNTY_SCRUTINY.name: COUNTY_SCRUTINY,
+    name: spec_from_file(layout) for name, layout in LAYOUT_FILES.items()
 }
-"""Every layout the writer can produce, by name."""
+"""Every layout the writer can produce, by name (one per file in ``templates/layouts/``)."""
 
 
 def get_layout(name: str) -> LayoutSpec:

@@ -5,10 +5,14 @@ python-docx has no API for defining or restarting lists, so this module writes t
 - one ``w:abstractNum`` for the report's paragraphs: level 0 ``1.``, level 1 ``(a)``, level 2
   ``(i)``, each with a hanging indent;
 - one ``w:abstractNum`` for bullets, indented under the paragraph text;
-- optionally one for numbered top-level headings;
+- optionally one for numbered top-level headings, or one *outline* for layouts that number
+  headings ``1.`` and their paragraphs ``1.1``, ``1.2`` (headings at level 0, paragraphs at
+  level 1: Word restarts level 1 after each level-0 item);
 - a ``w:num`` per list instance: the body's paragraphs share one (so numbers run 1..N across
   sections) and each appendix gets a new ``w:num`` on the same abstractNum with
-  ``w:lvlOverride/w:startOverride`` = 1, which restarts the count.
+  ``w:lvlOverride/w:startOverride`` = 1, which restarts the count;
+- for sections numbered on their own ("Actions Required" before the numbered sections), a
+  separate abstractNum, so restarting them never disturbs the body's count.
 
 A paragraph joins a list by carrying ``w:numPr`` (``w:ilvl``, ``w:numId``); no number is ever
 typed into the text.
@@ -45,10 +49,14 @@ class Level:
         ``w:numFmt`` value: ``decimal``, ``lowerLetter``, ``lowerRoman``, ``bullet``.
     text
         ``w:lvlText``: ``"%1."``, ``"(%2)"``, or the bullet character.
+    text_steps
+        Where the text starts, in indents from the margin (the number hangs one indent to its
+        left); default: one indent deeper per level.
     """
 
     fmt: str
     text: str
+    text_steps: int | None = None
 
 
 PARAGRAPH_LEVELS: tuple[Level, ...] = (
@@ -67,6 +75,14 @@ BULLET_LEVELS: tuple[Level, ...] = (
 
 HEADING_LEVELS: tuple[Level, ...] = (Level("decimal", "%1."),)
 """Numbered top-level headings (``1. Background``) for layouts that use them."""
+
+OUTLINE_LEVELS: tuple[Level, ...] = (
+    Level("decimal", "%1.", 1),
+    Level("decimal", "%1.%2", 1),
+    Level("lowerLetter", "(%3)", 2),
+    Level("lowerRoman", "(%4)", 3),
+)
+"""Outline numbering: headings ``1.``, paragraphs ``1.1``, sub-paragraphs ``(a)``, ``(i)``."""
 
 
 def add_abstract_num(
@@ -119,7 +135,8 @@ def add_abstract_num(
         _val(lvl, "w:lvlJc", "left")
         ppr = OxmlElement("w:pPr")
         ind = OxmlElement("w:ind")
-        ind.set(qn("w:left"), str((ilvl + first_indent_steps + 1) * indent_twips))
+        steps = level.text_steps if level.text_steps is not None else ilvl + 1
+        ind.set(qn("w:left"), str((steps + first_indent_steps) * indent_twips))
         ind.set(qn("w:hanging"), str(indent_twips))
         ppr.append(ind)
         lvl.append(ppr)
@@ -184,6 +201,9 @@ class ReportNumbering:
         Hanging indent of each level (567 twips = 1 cm).
     numbered_headings
         Also define a list for top-level headings.
+    outline
+        Number headings and paragraphs as one outline (``1.``, ``1.1``): the heading list and
+        the body's paragraph list are then the same list instance, at levels 0 and 1.
 
     Attributes
     ----------
@@ -195,12 +215,21 @@ class ReportNumbering:
         The list instance of every bullet.
     heading_num_id
         The list instance of numbered headings, or ``None``.
+    paragraph_ilvl
+        Level of a main body paragraph in the body's list (0; 1 in an outline).
     """
 
     def __init__(
-        self, document: Document, *, indent_twips: int = 567, numbered_headings: bool = False
+        self,
+        document: Document,
+        *,
+        indent_twips: int = 567,
+        numbered_headings: bool = False,
+        outline: bool = False,
     ) -> None:
         self._numbering = document.part.numbering_part.element
+        self._indent_twips = indent_twips
+        self._own_abstract_id: int | None = None
         self.paragraph_abstract_id = add_abstract_num(
             self._numbering,
             PARAGRAPH_LEVELS,
@@ -215,11 +244,11 @@ class ReportNumbering:
             first_indent_steps=1,
         )
         self.heading_abstract_id: int | None = None
-        if numbered_headings:
+        if outline or numbered_headings:
             self.heading_abstract_id = add_abstract_num(
                 self._numbering,
-                HEADING_LEVELS,
-                name="reportgen headings",
+                OUTLINE_LEVELS if outline else HEADING_LEVELS,
+                name="reportgen outline" if outline else "reportgen headings",
                 indent_twips=indent_twips,
             )
         self.body_num_id = add_num(self._numbering, self.paragraph_abstract_id)
@@ -227,6 +256,11 @@ class ReportNumbering:
         self.heading_num_id: int | None = None
         if self.heading_abstract_id is not None:
             self.heading_num_id = add_num(self._numbering, self.heading_abstract_id)
+        self.paragraph_ilvl = 0
+        if outline:
+            assert self.heading_num_id is not None
+            self.body_num_id = self.heading_num_id
+            self.paragraph_ilvl = 1
 
     @property
     def max_paragraph_level(self) -> int:
@@ -241,6 +275,21 @@ class ReportNumbering:
     def restart(self) -> int:
         """Return a new paragraph list instance whose numbering starts again at 1."""
         return add_num(self._numbering, self.paragraph_abstract_id, restart=True)
+
+    def separate(self) -> int:
+        """Return a list instance numbered 1, 2 ... apart from the body's paragraphs.
+
+        It uses its own abstractNum (Word counts every instance of one abstractNum together
+        unless restarted, so a restart there would also restart the body's numbers).
+        """
+        if self._own_abstract_id is None:
+            self._own_abstract_id = add_abstract_num(
+                self._numbering,
+                PARAGRAPH_LEVELS,
+                name="reportgen separate lists",
+                indent_twips=self._indent_twips,
+            )
+        return add_num(self._numbering, self._own_abstract_id, restart=True)
 
 
 def _val(parent: etree._Element, tag: str, value: str) -> None:

@@ -300,6 +300,8 @@ def build_template(spec: LayoutSpec) -> Document:
         heading.base_style = normal
         # 1: bold; 2: bold italic; 3 and deeper: italic (all at body size, like council papers)
         _font(heading, look.font, look.body_pt, bold=level <= 2, italic=level >= 2)
+        if level == 1 and look.heading1_caps:
+            heading.font.all_caps = True
         fmt = heading.paragraph_format
         fmt.space_before = Pt(12 if level == 1 else 6)
         fmt.space_after = Pt(6)
@@ -377,7 +379,7 @@ def build_template(spec: LayoutSpec) -> Document:
     _style(document, names.table, WD_STYLE_TYPE.TABLE)  # "Table Grid": the default's grid
 
     for name in ("Header", "Footer"):
-        _font(styles[name], look.font, 10)
+        _font(styles[name], look.font, look.small_pt)
 
     if look.page_numbers:
         _page_number_footer(document)

@@ -3,6 +3,16 @@
 python-docx cannot mark a header row that repeats on each page (issue #322): the first row gets
 ``w:tblHeader`` in its ``w:trPr`` here. Cells are never merged (screen readers read a simple
 grid best).
+
+Three kinds of table (``Table.kind``):
+
+- ``data``: "Table N: caption" above, a repeating header row, numbers right-aligned, the source
+  line below;
+- ``list``: a register (background documents, appendices): a repeating header row, no
+  caption line or number; the caption is the table's title (``w:tblCaption``);
+- ``layout``: a label/value grid (front sheet, audit trail): no header row, bold labels,
+  ``w:tblLook w:firstRow="0"`` and a description starting "Layout table", so assistive
+  technology and Word's accessibility checker treat it as layout, not data.
 """
 
 from __future__ import annotations
@@ -11,14 +21,24 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Emu
 from docx.table import Table as DocxTable
 from docx.table import _Row
 
 from reportgen.docx.styles import StyleSheet, add_text
 from reportgen.model import Table
 
-__all__ = ["add_label_table", "add_table", "mark_header_row", "table_caption"]
+__all__ = [
+    "LAYOUT_TABLE",
+    "add_label_table",
+    "add_table",
+    "mark_header_row",
+    "mark_layout_table",
+    "table_caption",
+]
+
+LAYOUT_TABLE = "Layout table"
+"""Start of the description (``w:tblDescription``) of every layout table."""
 
 
 def table_caption(number: int, caption: str) -> str:
@@ -39,6 +59,50 @@ def mark_header_row(row: _Row) -> None:
     if tr_pr.find(qn("w:tblHeader")) is None:
         header = OxmlElement("w:tblHeader")
         tr_pr.append(header)
+
+
+def _set_tbl_pr(grid: DocxTable, tag: str, value: str) -> None:
+    """Set ``w:tblCaption`` or ``w:tblDescription`` (kept last in ``w:tblPr``, schema order)."""
+    tbl_pr = grid._tbl.tblPr
+    for old in tbl_pr.findall(qn(tag)):
+        tbl_pr.remove(old)
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), value[:255])
+    if tag == "w:tblCaption":
+        description = tbl_pr.find(qn("w:tblDescription"))
+        if description is not None:
+            description.addprevious(element)
+            return
+    tbl_pr.append(element)
+
+
+def mark_layout_table(grid: DocxTable, title: str) -> None:
+    """Mark ``grid`` as a layout table: no header row in ``w:tblLook``, a "Layout table" title."""
+    tbl_pr = grid._tbl.tblPr
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is None:
+        look = OxmlElement("w:tblLook")
+        anchor = tbl_pr.find(qn("w:tblCaption"))
+        if anchor is None:
+            anchor = tbl_pr.find(qn("w:tblDescription"))
+        if anchor is None:
+            tbl_pr.append(look)
+        else:
+            anchor.addprevious(look)
+    look.attrib.clear()
+    for attr, value in (
+        ("w:val", "0000"),
+        ("w:firstRow", "0"),
+        ("w:lastRow", "0"),
+        ("w:firstColumn", "1"),
+        ("w:lastColumn", "0"),
+        ("w:noHBand", "1"),
+        ("w:noVBand", "1"),
+    ):
+        look.set(qn(attr), value)
+    if title.strip():
+        _set_tbl_pr(grid, "w:tblCaption", title.strip())
+    _set_tbl_pr(grid, "w:tblDescription", f"{LAYOUT_TABLE}: {title.strip() or 'labels and values'}")
 
 
 def _cant_split(row: _Row) -> None:
@@ -130,7 +194,7 @@ def _set_column_widths(document: Document, grid: DocxTable, table: Table) -> Non
 
 
 def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) -> DocxTable:
-    """Append a captioned table (and its source line) to the end of ``document``.
+    """Append a table of any kind (data: captioned, with its source line) to ``document``.
 
     Parameters
     ----------
@@ -139,7 +203,8 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
     table
         The table to draw.
     number
-        Its number in the whole document (``Table 1``, ``Table 2`` ... across appendices).
+        Its number in the whole document (``Table 1``, ``Table 2`` ... across appendices);
+        used only by data tables.
     sheet
         The layout's styles (caption, table, table text, source).
 
@@ -155,8 +220,16 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
     """
     _validate(table)
     styles = sheet.names
-    caption = sheet.add_paragraph(styles.caption, table_caption(number, table.caption))
-    caption.paragraph_format.keep_with_next = True
+    if table.kind == "layout":
+        grid = _label_grid(document, list(table.rows), sheet, bold_labels=True, borders=True)
+        mark_layout_table(grid, table.caption)
+        _after_table(table, sheet)
+        return grid
+    if table.kind == "data":
+        caption = sheet.add_paragraph(styles.caption, table_caption(number, table.caption))
+        caption.paragraph_format.keep_with_next = True
+    elif table.kind != "list":
+        raise ValueError(f"table {table.caption!r}: unknown kind {table.kind!r}")
 
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
     grid.style = document.styles[styles.table]
@@ -178,12 +251,16 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
             add_text(paragraph, str(value), bold=True if header else None)
 
     _set_column_widths(document, grid, table)
-    tbl_pr = grid._tbl.tblPr
-    if table.caption.strip():
-        tbl_caption = OxmlElement("w:tblCaption")  # the table's alt-text title in Word
-        tbl_caption.set(qn("w:val"), table_caption(number, table.caption)[:255])
-        tbl_pr.append(tbl_caption)
+    if table.caption.strip():  # the table's alt-text title in Word
+        title = table_caption(number, table.caption) if table.kind == "data" else table.caption
+        _set_tbl_pr(grid, "w:tblCaption", title.strip())
+    _after_table(table, sheet)
+    return grid
 
+
+def _after_table(table: Table, sheet: StyleSheet) -> None:
+    """The source line under a table, or a little air before the next block."""
+    styles = sheet.names
     if table.source.strip():
         source = table.source.strip()
         if not source.casefold().startswith("source"):
@@ -193,7 +270,6 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
         # A table directly followed by another block needs a little air; an empty paragraph
         # in the small style gives it without a visible line.
         sheet.add_paragraph(styles.source)
-    return grid
 
 
 def add_label_table(
@@ -202,9 +278,11 @@ def add_label_table(
     sheet: StyleSheet,
     *,
     bold_labels: bool = True,
+    borders: bool = False,
+    title: str = "",
     label_width_cm: float = 4.5,
 ) -> DocxTable | None:
-    """Append a borderless two-column label/value table (a front-sheet block).
+    """Append a two-column label/value layout table (a front-sheet block).
 
     Parameters
     ----------
@@ -216,6 +294,10 @@ def add_label_table(
         The layout's styles (the cells use the table-text style).
     bold_labels
         Print the labels in bold.
+    borders
+        Draw the grid (the layout's table style); otherwise the default style, no borders.
+    title
+        What the table is, for its "Layout table: ..." description.
     label_width_cm
         Width of the label column.
 
@@ -226,18 +308,48 @@ def add_label_table(
     """
     if not rows:
         return None
-    grid = document.add_table(rows=len(rows), cols=2)  # default table style: no borders
-    total = grid.columns[0].width + grid.columns[1].width
-    widths = (Cm(label_width_cm), total - Cm(label_width_cm))
-    for row, (label, value) in zip(grid.rows, rows, strict=True):
-        for cell, text, width, bold in zip(
-            row.cells, (label, value), widths, (bold_labels, None), strict=True
+    grid = _label_grid(
+        document,
+        rows,
+        sheet,
+        bold_labels=bold_labels,
+        borders=borders,
+        label_width_cm=label_width_cm,
+    )
+    mark_layout_table(grid, title)
+    sheet.add_paragraph(sheet.names.body)
+    return grid
+
+
+def _label_grid(
+    document: Document,
+    rows: list[tuple[str, ...]],
+    sheet: StyleSheet,
+    *,
+    bold_labels: bool,
+    borders: bool,
+    label_width_cm: float = 4.5,
+) -> DocxTable:
+    """A grid whose first column holds labels and whose other columns share the rest."""
+    width = len(rows[0])
+    grid = document.add_table(rows=len(rows), cols=width)
+    if borders:
+        grid.style = document.styles[sheet.names.table]
+    section = document.sections[-1]
+    total = section.page_width - section.left_margin - section.right_margin
+    label = min(Cm(label_width_cm), total // 2)
+    rest = (total - label) // max(width - 1, 1)
+    widths = [label, *([rest] * (width - 1))]
+    grid.autofit = False
+    for col, column_width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Emu(column_width).twips)))
+    for row, values in zip(grid.rows, rows, strict=True):
+        _cant_split(row)
+        for index, (cell, text, column_width) in enumerate(
+            zip(row.cells, values, widths, strict=True)
         ):
-            cell.width = width
+            cell.width = column_width
             paragraph = cell.paragraphs[0]
             sheet.apply(paragraph, sheet.names.table_text)
-            add_text(paragraph, text, bold=bold)
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
-    sheet.add_paragraph(sheet.names.body)
+            add_text(paragraph, str(text), bold=True if bold_labels and index == 0 else None)
     return grid

@@ -241,12 +241,19 @@ def _report_of(text: str) -> str:
     return f"Report of the {text}"
 
 
+class _Fields(dict):
+    """Title-block fields; a field the report does not have reads as empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def _fill(template: str, fields: dict[str, str]) -> str:
     """Format ``template``; return "" when every field it uses is empty."""
     used = [name for _, name, _, _ in string.Formatter().parse(template) if name]
     if used and not any(str(fields.get(name, "")).strip() for name in used):
         return ""
-    return template.format(**fields).strip()
+    return template.format_map(_Fields(fields)).strip()
 
 
 class _Renderer:
@@ -262,10 +269,15 @@ class _Renderer:
             document,
             indent_twips=spec.number_indent_twips,
             numbered_headings=spec.numbered_headings,
+            outline=spec.outline_numbering,
         )
         self.table_count = 0
         self.figure_count = 0
-        self.paragraph_num_id = self.numbering.body_num_id
+        # The list numbered paragraphs join: (numId, level of a main paragraph), or None.
+        self.body_list: tuple[int, int] | None = None
+        if spec.numbered_paragraphs:
+            self.body_list = (self.numbering.body_num_id, self.numbering.paragraph_ilvl)
+        self.paragraph_list = self.body_list
         self.depth = 0  # level of the last paragraph: where bullets indent to
         self.heading_level = 0  # last heading level, to avoid skipped levels
         self.in_appendix = False
@@ -278,7 +290,7 @@ class _Renderer:
         if self.report.notice.strip():
             self.sheet.add_paragraph(self.styles.notice, self.report.notice.strip())
         for section in self.report.sections:
-            self._section(section, offset=0)
+            self._body_section(section)
         self._officers()
         for appendix in self.report.appendices:
             self._appendix(appendix)
@@ -286,6 +298,7 @@ class _Renderer:
     def _title_block(self) -> None:
         report = self.report
         fields = {
+            **{key: str(value).strip() for key, value in report.details.items()},
             "committee": report.committee.strip(),
             "title": report.title.strip(),
             "report_of": _report_of(report.report_of),
@@ -308,19 +321,45 @@ class _Renderer:
                     for label, template in element.rows
                     if (value := _fill(template, fields))
                 ]
-                add_label_table(self.document, rows, self.sheet, bold_labels=element.bold_labels)
+                add_label_table(
+                    self.document,
+                    rows,
+                    self.sheet,
+                    bold_labels=element.bold_labels,
+                    borders=element.borders,
+                    title="Front sheet",
+                )
             else:  # pragma: no cover - layouts.py defines only the two kinds
                 raise TypeError(f"unknown title-block element {element!r}")
 
-    def _heading(self, text: str, level: int, *, page_break: bool = False) -> None:
+    def _heading(
+        self, text: str, level: int, *, page_break: bool = False, numbered: bool = True
+    ) -> None:
         level = max(1, min(level, self.heading_level + 1, self.spec.max_heading_level))
         paragraph = self.sheet.add_paragraph(self.styles.heading_style(level), text.strip())
         if page_break:
             paragraph.paragraph_format.page_break_before = True
-        if level == 1 and not self.in_appendix and self.numbering.heading_num_id is not None:
-            set_numbering(paragraph, self.numbering.heading_num_id, 0)
+        heading_num_id = self.numbering.heading_num_id
+        if level == 1 and numbered and not self.in_appendix and heading_num_id is not None:
+            set_numbering(paragraph, heading_num_id, 0)
         self.heading_level = level
         self.depth = 0
+
+    def _body_section(self, section: Section) -> None:
+        """A body section, numbered and levelled by the layout's rule for its heading."""
+        rule = self.spec.rule_for(section.heading)
+        mode = rule.numbering if rule is not None else "main"
+        level = rule.level if rule is not None else section.level
+        if mode == "main":
+            self.paragraph_list = self.body_list
+        elif mode == "own" and self.body_list is not None:
+            self.paragraph_list = (self.numbering.separate(), 0)
+        else:
+            self.paragraph_list = None
+        self._heading(section.heading, level, numbered=mode == "main")
+        for block in section.blocks:
+            self._block(block)
+        self.paragraph_list = self.body_list
 
     def _section(self, section: Section, offset: int) -> None:
         self._heading(section.heading, section.level + offset)
@@ -356,7 +395,8 @@ class _Renderer:
             letter=appendix.letter.strip(), title=appendix.title.strip()
         )
         self._heading(title, 1, page_break=self.spec.appendix_new_page)
-        self.paragraph_num_id = self.numbering.restart()
+        if self.spec.numbered_paragraphs:
+            self.paragraph_list = (self.numbering.restart(), 0)
         for section in appendix.sections:
             self._section(section, offset=1)
 
@@ -368,7 +408,8 @@ class _Renderer:
         elif isinstance(block, Bullets):
             self._bullets(block)
         elif isinstance(block, Table):
-            self.table_count += 1
+            if block.kind == "data":
+                self.table_count += 1
             add_table(self.document, block, self.table_count, self.sheet)
         elif isinstance(block, Figure):
             self.figure_count += 1
@@ -384,8 +425,9 @@ class _Renderer:
                 f"{block.text[:60]!r}"
             )
         paragraph = self.sheet.add_paragraph(self.styles.body, block.text)
-        if block.numbered and self.spec.numbered_paragraphs:
-            set_numbering(paragraph, self.paragraph_num_id, level)
+        if block.numbered and self.paragraph_list is not None:
+            num_id, main_ilvl = self.paragraph_list
+            set_numbering(paragraph, num_id, main_ilvl + level)
         elif level > 0:
             # An unnumbered sub-paragraph lines up with the text of numbered ones.
             paragraph.paragraph_format.left_indent = Twips(

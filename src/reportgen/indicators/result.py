@@ -13,6 +13,8 @@ Polarity = Literal["higher_is_better", "lower_is_better", "neutral"]
 class IndicatorResult(BaseModel):
     """One indicator for one authority and period, with its comparators and trend.
 
+    ``previous`` is the value for ``previous_period`` (the previous year, or the previous quarter
+    or month for 903 data; empty means the previous collection year).
     ``value`` is ``None`` when the figure is not available; ``marker`` then says why
     (a DfE marker ``c``, ``k``, ``z``, ``x``, ``low``, or ``"not published"`` when the
     published tables have no row for it). Percentages are 0-100, unrounded.
@@ -30,6 +32,7 @@ class IndicatorResult(BaseModel):
     marker: str | None = None
     previous: float | None = None
     previous_marker: str | None = None
+    previous_period: str = ""
     england: float | None = None
     england_marker: str | None = None
     sn_mean: float | None = None

