@@ -11,19 +11,34 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from reportgen import key_messages
 from reportgen import narrative as nv
-from reportgen.authorities import lookup
 from reportgen.config import ReportParams
 from reportgen.errors import TemplateError
 from reportgen.formatting import MARKER_CELL, MARKER_TEXT, format_cell, format_date, format_value
 from reportgen.formatting import is_missing as missing
 from reportgen.indicators import registry
 from reportgen.indicators.result import IndicatorResult, SectionResult
-from reportgen.model import Appendix, Block, Figure, Officer, Paragraph, Report, Section, Table
+from reportgen.model import (
+    Appendix,
+    Block,
+    Bullets,
+    Figure,
+    Officer,
+    Paragraph,
+    Report,
+    Section,
+    Table,
+)
+from reportgen.narrative_context import NarrativeContext
+from reportgen.officer_sections import officer_inline, officer_written
+from reportgen.paths import AUTHORITY_PARAMS_DIR
 from reportgen.periods import year_label
 from reportgen.plans import PlanItem, get_plan
 from reportgen.report_context import Context, Results
 from reportgen.standard_parts import STANDARD_PARTS
+from reportgen.targets import Assessment, assess
+from reportgen.templating import NARRATIVE_DIR, environment, parse_blocks, render_text
 
 SOURCE_TITLES = {
     "cla_number_and_rate_per_10k_children": "CLA numbers and rates",
@@ -51,43 +66,7 @@ FAMILY_HEADINGS = {
     "adoption": "Adoption and special guardianship",
     "care_leavers": "Care leavers",
 }
-SUFFICIENCY_TABLE = (
-    "cla_at_end",
-    "cla_rate_per_10k",
-    "started",
-    "started_rate_per_10k",
-    "ceased",
-    "ceased_rate_per_10k",
-    "stability_3plus_pct",
-    "stability_long_term_pct",
-    "placed_over_20_miles_pct",
-    "placed_outside_la_pct",
-    "uasc_at_end",
-)
-PLACEMENT_TABLE = (
-    "placement_foster_pct",
-    "placement_childrens_homes_pct",
-    "placement_supported_accommodation_pct",
-    "placement_with_parents_pct",
-    "placement_placed_for_adoption_pct",
-    "placement_other_residential_pct",
-    "placement_residential_schools_pct",
-    "placement_other_pct",
-)
-ADOPTION_TABLE = ("adopted", "adopted_pct_of_ceased", "sgo", "sgo_pct_of_ceased")
-CARE_LEAVER_TABLE = (
-    "cl_17_18_count",
-    "cl_17_18_in_touch_pct",
-    "cl_17_18_eet_pct",
-    "cl_17_18_suitable_accom_pct",
-    "cl_19_21_count",
-    "cl_19_21_in_touch_pct",
-    "cl_19_21_eet_pct",
-    "cl_19_21_neet_pct",
-    "cl_19_21_suitable_accom_pct",
-    "staying_put_18_pct",
-    "staying_put_19_20_pct",
-)
+APPENDICES = (("A", "Data and definitions"), ("B", "Indicator tables with five-year trends"))
 
 
 def comparison_table(
@@ -134,404 +113,171 @@ def trend_table(results: list[IndicatorResult], caption: str, period: str) -> Ta
     )
 
 
-def _figures(section: SectionResult, work_dir: Path) -> list[Figure]:
-    return [
-        Figure(caption=c.caption, image=work_dir / c.file, alt_text=c.alt_text)
-        for c in section.charts
-    ]
-
-
 def _p(text: str) -> Paragraph:
     return Paragraph(nv.sentence(text))
 
 
-def sufficiency_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
-    """Children in care: numbers, flows, reasons ceased, placements, stability, distance."""
-    name, period = params.authority_name, params.period
-    end = format_date(params.period_obj.end)
-    blocks: list = []
-    cla, rate = s["cla_at_end"], s["cla_rate_per_10k"]
-    if missing(cla.value):
-        blocks.append(Paragraph(nv.unavailable_sentence(cla, prev)))
-    else:
-        text = f"At {end} there were {format_value(cla.value, 'count')} children looked after by {name}"
-        change = nv.change_clause(cla, prev)
-        blocks.append(_p(text + (f", {change}" if change else "")))
-    blocks.append(
-        Paragraph(
-            nv.indicator_sentence(
-                rate,
-                "This is a rate of {value} children looked after per 10,000 children aged under 18",
-                prev,
+def narrative_folders(params: ReportParams) -> list[Path]:
+    """Where narrative templates are looked up: the officers' own text first, then the defaults."""
+    own = AUTHORITY_PARAMS_DIR / params.authority_code / params.period_obj.folder_name
+    return [own, NARRATIVE_DIR]
+
+
+class Narrative:
+    """Renders narrative templates into blocks for one report, recording the tables shown."""
+
+    def __init__(self, c: Context):
+        self.c = c
+        self.env = environment(narrative_folders(c.params), inline=officer_inline(c.params))
+        self.names = NarrativeContext(c).as_dict()
+        self.charts = {
+            Path(chart.file).stem: chart
+            for section in c.s.sections.values()
+            for chart in section.charts
+        }
+
+    def figure(self, stem: str) -> Figure:
+        chart = self.charts.get(stem)
+        if chart is None:
+            raise TemplateError(
+                f"narrative names a chart '{stem}' that no notebook drew: known charts are "
+                f"{', '.join(sorted(self.charts))}"
             )
+        return Figure(
+            caption=chart.caption, image=self.c.work_dir / chart.file, alt_text=chart.alt_text
         )
-    )
-    started, ceased = s["started"], s["ceased"]
-    flows = []
-    for r, verb in ((started, "started"), (ceased, "ceased")):
-        if missing(r.value):
-            flows.append(f"the number of children who {verb} to be looked after is not available")
-            continue
-        change = nv.change_clause(r, prev)
-        flows.append(
-            f"{format_value(r.value, 'count')} children {verb} to be looked after"
-            + (f" ({change})" if change else "")
-        )
-    blocks.append(_p(f"During {period}, " + " and ".join(flows)))
-    blocks.append(
-        Paragraph(
-            nv.indicator_sentence(
-                s["started_rate_per_10k"],
-                "The rate of children starting to be looked after was {value} per 10,000 children",
-                prev,
+
+    def table(self, caption: str, ids: list[str]) -> Table:
+        unknown = [i for i in ids if i not in self.c.s]
+        if unknown:
+            raise TemplateError(
+                f"narrative table '{caption}' names unknown indicators: {', '.join(unknown)}"
             )
+        self.c.shown.extend(i for i in ids if i not in self.c.shown)
+        return comparison_table(
+            self.c.s.present(tuple(ids)), self.c.name, self.c.period, self.c.prev, caption
         )
-    )
-    blocks.append(Paragraph(_reasons_ceased(s, period)))
-    blocks.extend(_figures(s.sections["sufficiency"], work_dir)[:1])
-    blocks.append(Paragraph(_placement_mix(s, end)))
-    blocks.append(
-        Paragraph(
-            nv.indicator_sentence(
-                s["stability_3plus_pct"],
-                "Short-term placement stability: {value} of children looked after at "
-                f"{end} had three or more placements during the year",
-                prev,
-            )
-        )
-    )
-    blocks.append(
-        Paragraph(
-            nv.indicator_sentence(
-                s["stability_long_term_pct"],
-                "Long-term placement stability: of children under 16 who had been looked after "
-                "for at least two and a half years, {value} had lived with the same carer "
-                "for at least two years",
-                prev,
-            )
-        )
-    )
-    for indicator_id, lead in (
-        (
-            "placed_over_20_miles_pct",
-            "{value} of children looked after were placed more than 20 miles from home",
-        ),
-        ("placed_outside_la_pct", "{value} were placed outside the authority's boundary"),
-    ):
-        blocks.append(Paragraph(nv.indicator_sentence(s[indicator_id], lead, prev)))
-    uasc = s["uasc_at_end"]
-    if missing(uasc.value):
-        blocks.append(Paragraph(nv.unavailable_sentence(uasc, prev)))
-    else:
-        change = nv.change_clause(uasc, prev)
-        blocks.append(
-            _p(
-                f"{format_value(uasc.value, 'count')} of the children looked after at {end} were "
-                "unaccompanied asylum-seeking children" + (f", {change}" if change else "")
-            )
-        )
-    blocks.append(
-        comparison_table(
-            s.present(SUFFICIENCY_TABLE),
-            name,
-            period,
-            prev,
-            f"Children looked after in {name}: key indicators, {period}",
-        )
-    )
-    blocks.extend(_figures(s.sections["sufficiency"], work_dir)[1:])
-    blocks.append(
-        comparison_table(
-            s.present(PLACEMENT_TABLE),
-            name,
-            period,
-            prev,
-            f"Children looked after at {end} by placement type (per cent)",
-        )
-    )
-    return Section(FAMILY_HEADINGS["sufficiency"], blocks)
+
+    def blocks(self, part: str) -> list[Block]:
+        """The blocks of narrative part ``part`` (``<part>.md``)."""
+        text = render_text(self.env, f"{part}.md", self.names)
+        return parse_blocks(text, self.figure, self.table, source=part)
+
+    def has_own(self, part: str) -> bool:
+        """True when the author wrote this part (inline in params or as a file)."""
+        return part in officer_written(self.c.params)
 
 
-def _reasons_ceased(s: Results, period: str) -> str:
-    ceased = s["ceased"]
-    parts = []
-    for indicator_id, words in (
-        ("ceased_adopted", "were adopted"),
-        ("ceased_sgo", "left on a special guardianship order"),
-        (
-            "ceased_returned_home",
-            "returned home to live with their parents or others with parental responsibility",
-        ),
-        ("ceased_independent_living", "moved into independent living"),
-        (
-            "ceased_other",
-            "left care for other reasons, including turning 18 and staying with their carers",
-        ),
-    ):
-        r = s[indicator_id]
-        if missing(r.value):
-            parts.append(
-                f"the number who {words.split(' ', 1)[1] if words.startswith('were') else words} is {format_value(None, 'count', r.marker)}"
-            )
-        else:
-            parts.append(f"{format_value(r.value, 'count')} {words}")
-    if missing(ceased.value):
-        return nv.sentence(
-            f"The reasons children ceased to be looked after in {period} are not available"
-        )
-    head = f"Of the {format_value(ceased.value, 'count')} children who ceased to be looked after in {period}, "
-    return nv.sentence(head + ", ".join(parts[:-1]) + " and " + parts[-1])
+def family_section(family: str, c: Context) -> Section:
+    """A family's section: its heading and the blocks of its narrative template."""
+    return Section(FAMILY_HEADINGS[family], c.narrative.blocks(family))
 
 
-def _placement_mix(s: Results, end: str) -> str:
-    parts = []
-    for indicator_id, words in (
-        ("placement_foster_pct", "in foster placements"),
-        ("placement_childrens_homes_pct", "in secure or children's homes"),
-        (
-            "placement_supported_accommodation_pct",
-            "in independent or semi-independent living or supported accommodation",
-        ),
-        ("placement_with_parents_pct", "placed with parents"),
-    ):
-        if indicator_id not in s:
-            continue
-        r = s[indicator_id]
-        if missing(r.value):
-            continue
-        england = f" (England: {format_value(r.england, r.unit)})" if not missing(r.england) else ""
-        parts.append(f"{format_value(r.value, r.unit)} were {words}{england}")
-    if not parts:
-        return nv.sentence(
-            f"The placement types of children looked after at {end} are not available"
-        )
-    return nv.sentence(
-        f"Of the children looked after at {end}, "
-        + ", ".join(parts[:-1])
-        + (" and " if len(parts) > 1 else "")
-        + parts[-1]
-    )
-
-
-def adoption_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
-    """Adoptions and special guardianship orders."""
-    name, period = params.authority_name, params.period
-    blocks: list = [
-        Paragraph(
-            nv.indicator_sentence(
-                s["adopted"],
-                f"In {period}, {{value}} children were adopted from care in {name}",
-                prev,
-            )
-        ),
-        Paragraph(
-            nv.indicator_sentence(
-                s["adopted_pct_of_ceased"],
-                "Adoptions were {value} of all children who ceased to be looked after",
-                prev,
-            )
-        ),
-        Paragraph(
-            nv.indicator_sentence(
-                s["sgo"],
-                "{value} children left care on a special guardianship order",
-                prev,
-            )
-        ),
-    ]
-    if "sgo_pct_of_ceased" in s:
-        blocks.append(
-            Paragraph(
-                nv.indicator_sentence(
-                    s["sgo_pct_of_ceased"],
-                    "Special guardianship orders accounted for {value} of children leaving care",
-                    prev,
-                )
-            )
-        )
-    blocks.append(
-        _p(
-            "The DfE does not publish adoption timeliness (the former adoption scorecard measures "
-            "A1, A2 and A10) for each local authority; these measures need the authority's own "
-            "SSDA903 return"
-        )
-    )
-    blocks.extend(_figures(s.sections["adoption"], work_dir))
-    blocks.append(
-        comparison_table(
-            s.present(ADOPTION_TABLE),
-            name,
-            period,
-            prev,
-            f"Adoption and special guardianship, {period}",
-        )
-    )
-    return Section(FAMILY_HEADINGS["adoption"], blocks)
-
-
-def care_leavers_section(s: Results, params: ReportParams, work_dir: Path, prev: str) -> Section:
-    """Care leavers aged 17 to 21: in touch, activity, accommodation, staying put."""
-    name, period = params.authority_name, params.period
-    leads = (
-        (
-            "cl_19_21_eet_pct",
-            "{value} of care leavers aged 19 to 21 were in education, employment or training around their birthday",
-        ),
-        (
-            "cl_17_18_eet_pct",
-            "{value} of care leavers aged 17 to 18 were in education, employment or training",
-        ),
-        (
-            "cl_19_21_suitable_accom_pct",
-            "{value} of care leavers aged 19 to 21 were living in suitable accommodation",
-        ),
-        (
-            "cl_17_18_suitable_accom_pct",
-            "{value} of care leavers aged 17 to 18 were living in suitable accommodation",
-        ),
-        (
-            "cl_19_21_in_touch_pct",
-            "The authority was in touch with {value} of care leavers aged 19 to 21",
-        ),
-        (
-            "staying_put_18_pct",
-            "{value} of young people who left a foster placement on their 18th birthday were staying put with their former foster carers",
-        ),
-    )
-    blocks: list = [
-        Paragraph(nv.indicator_sentence(s[i], lead, prev)) for i, lead in leads if i in s
-    ]
-    blocks.extend(_figures(s.sections["care_leavers"], work_dir))
-    blocks.append(
-        comparison_table(
-            s.present(CARE_LEAVER_TABLE), name, period, prev, f"Care leavers in {name}, {period}"
-        )
-    )
-    return Section(FAMILY_HEADINGS["care_leavers"], blocks)
-
-
-def _conclusions(s: Results, params: ReportParams) -> list[Paragraph]:
-    name = params.authority_name
-    out = []
-    rate = s["cla_rate_per_10k"]
-    comparison = nv.comparator_clause(rate)
-    if comparison:
-        out.append(
-            _p(
-                f"The rate of children looked after in {name} "
-                f"({format_value(rate.value, 'rate')} per 10,000) is {comparison}"
-            )
-        )
-    for indicator_id, words in (
-        ("stability_3plus_pct", "the share of children with three or more placements in the year"),
-        (
-            "cl_19_21_eet_pct",
-            "the share of care leavers aged 19 to 21 in education, employment or training",
-        ),
-    ):
-        r = s[indicator_id]
-        comparison = nv.comparator_clause(r)
-        if comparison:
-            out.append(
-                _p(
-                    f"In {params.period}, {words} ({format_value(r.value, r.unit)}) was {comparison}"
-                )
-            )
-    out.append(
-        _p(
-            "The figures in this report are the Department for Education's published statistics; "
-            "local management information may show more recent changes"
-        )
-    )
-    return out
-
-
-def part_purpose(c: Context) -> list[Block]:
-    """Why the report is written."""
-    return [
-        _p(
-            f"The purpose of this report is to provide the Committee with an overview of "
-            f"the sufficiency of placements for children in care, adoption and outcomes for "
-            f"care leavers in {c.name} for {c.period}, using the Department for Education's "
-            "published statistics, compared with England and with similar authorities"
-        )
-    ]
-
-
-def part_background(c: Context) -> list[Block]:
-    """The sufficiency duty, the data and the comparators."""
-    neighbours = ", ".join(_neighbour_names(c.params))
-    return [
-        _p(
-            "Section 22G of the Children Act 1989 requires local authorities to take steps "
-            "to secure, as far as reasonably practicable, sufficient accommodation within "
-            "their area to meet the needs of the children they look after"
-        ),
-        _p(
-            f"The figures are for the year ending {format_date(c.params.period_obj.end)} and "
-            "come from the Department for Education's statistical release Children looked "
-            "after in England including adoptions. Rates and percentages are rounded to "
-            "whole numbers, as the DfE publishes them; small numbers withheld by the DfE "
-            "are shown as not published"
-        ),
-        _p(
-            f"{c.name} is compared with England and with the average of its ten statistical "
-            f"neighbours, the authorities most similar to it in the DfE's 2025 model: "
-            f"{neighbours}"
-        ),
-    ]
-
-
-def part_recommendations(c: Context) -> list[Block]:
-    """What the Committee is asked to do."""
-    return [
-        _p(
-            "The Committee is asked to note the contents of this report and to comment on "
-            "the sufficiency of placements for children in care, adoption and the outcomes "
-            "for care leavers"
-        )
-    ]
-
-
-def part_equality(c: Context) -> list[Block]:
-    """Equality and human rights implications."""
-    return [
-        _p(
-            "There are no equality or human rights implications arising directly from this "
-            "report. Children in care and care leavers are among the most vulnerable children "
-            "and young people; the services described aim to meet their needs, taking into "
-            "account race, language, culture, religion, sexual orientation and disability"
-        )
-    ]
+NARRATIVE_PARTS = ("purpose", "background", "conclusions", "recommendations", "equality")
+"""Parts with a default template in templates/narrative/ (an officer's own text replaces it)."""
+OWN_ONLY_PARTS = ("service_context", "resource_implications")
+"""Parts with no default: only an officer can write them; the run lists them as still to write."""
 
 
 def part_appendices_list(c: Context) -> list[Block]:
     """The list of appendices."""
-    return [Paragraph(f"Appendix {a.letter}: {a.title}", numbered=False) for a in _appendices(c)]
+    return [
+        Paragraph(f"Appendix {letter}: {title}", numbered=False) for letter, title in APPENDICES
+    ]
 
 
-def _appendices(c: Context) -> list[Appendix]:
-    return [_appendix_a(c.s, c.params), _appendix_b(c.s, c.params)]
+KEY_MESSAGES_SLOT = Bullets(("key messages are filled in once the paragraphs are numbered",))
+
+
+def part_key_messages(c: Context) -> list[Block]:
+    """An introduction and a slot that :func:`fill_key_messages` replaces."""
+    return [Paragraph(f"The key messages from the figures for {c.period} are:"), KEY_MESSAGES_SLOT]
+
+
+def _assessments(c: Context) -> dict[str, Assessment]:
+    found = {}
+    for t in c.params.targets:
+        if t.indicator in c.s:
+            found.setdefault(t.indicator, assess(c.s[t.indicator], t.target, t.direction, t.label))
+    return found
+
+
+def part_targets(c: Context) -> list[Block]:
+    """Targets with their status: a sentence each and a table."""
+    if not c.params.targets:
+        return []
+    rows, sentences = [], []
+    for t in c.params.targets:
+        a = assess(c.s[t.indicator], t.target, t.direction, t.label)
+        rows.append((a.label[0].upper() + a.label[1:], a.target_text, a.value_text, a.status))
+        sentences.append(Paragraph(a.sentence, anchors=(t.indicator,)))
+    table = Table(
+        caption=f"Targets and performance, {c.period}",
+        columns=("Target", "Target value", c.period, "Status"),
+        rows=tuple(rows),
+        numeric_columns=(1, 2),
+        source="Targets: " + c.name + " params; figures as in the tables above.",
+    )
+    return [*sentences, table]
+
+
+def part_commitments(c: Context) -> list[Block]:
+    """ "We will" commitments, each with its measure and status where it has one."""
+    blocks: list[Block] = []
+    rows = []
+    for item in c.params.commitments:
+        text = item.text.strip()
+        if item.indicator and item.indicator in c.s:
+            r = c.s[item.indicator]
+            if item.target is not None:
+                a = assess(r, item.target, item.direction)
+                status, target = a.status, a.target_text
+            else:
+                status, target = ("no data" if missing(r.value) else "reported"), "n/a"
+            figure = format_value(r.value, r.unit, r.marker)
+            blocks.append(
+                Paragraph(
+                    nv.sentence(
+                        f"{text}. Measure: {r.title.removesuffix(' (%)').lower()}, {figure} in {c.period}"
+                    )
+                    + (f" Status: {status}." if status != "reported" else ""),
+                    anchors=(item.indicator,),
+                )
+            )
+            rows.append((text, target, figure, status))
+        else:
+            blocks.append(_p(text))
+            rows.append((text, "n/a", "n/a", "no measure"))
+    if rows:
+        blocks.append(
+            Table(
+                caption=f"Commitments and progress, {c.period}",
+                columns=("We will", "Target", c.period, "Status"),
+                rows=tuple(rows),
+                numeric_columns=(1, 2),
+                source="Commitments: " + c.name + " params.",
+            )
+        )
+    return blocks
+
+
+def _own(part: str) -> Callable[[Context], list[Block]]:
+    """A part only an officer can write: their text, or nothing."""
+    return lambda c: c.narrative.blocks(part) if c.narrative.has_own(part) else []
 
 
 PARTS: dict[str, Callable[[Context], list[Block]]] = {
-    "purpose": part_purpose,
-    "background": part_background,
-    "conclusions": lambda c: list(_conclusions(c.s, c.params)),
-    "recommendations": part_recommendations,
+    **{name: (lambda c, name=name: c.narrative.blocks(name)) for name in NARRATIVE_PARTS},
     "background_papers": lambda c: [Paragraph(c.params.background_papers, numbered=False)],
     "circulation": lambda c: [Paragraph(c.params.circulation, numbered=False)],
-    "equality": part_equality,
     "appendices_list": part_appendices_list,
+    **{name: _own(name) for name in OWN_ONLY_PARTS},
     **STANDARD_PARTS,
+    "key_messages": part_key_messages,
+    "targets": part_targets,
+    "commitments": part_commitments,
 }
 """Named content parts a layout's plan can place (reportgen.plans)."""
-
-FAMILY_SECTIONS: dict[str, Callable[[Results, ReportParams, Path, str], Section]] = {
-    "sufficiency": sufficiency_section,
-    "adoption": adoption_section,
-    "care_leavers": care_leavers_section,
-}
 
 
 def arrange(plan: tuple[PlanItem, ...], c: Context) -> list[Section]:
@@ -545,16 +291,54 @@ def arrange(plan: tuple[PlanItem, ...], c: Context) -> list[Section]:
                     f"layout plan names an unknown part '{part}': known parts are "
                     f"{', '.join(sorted(PARTS))}"
                 )
-            blocks.extend(PARTS[part](c))
+            blocks.extend(c.narrative.blocks(part) if c.narrative.has_own(part) else PARTS[part](c))
         depth = 0
         if item.heading is not None:
+            if not blocks and not item.children:
+                continue  # no empty sections: an officer-only part nobody wrote
             body.append(Section(item.heading, blocks))
             depth = 1
         for family in item.children:
-            section = FAMILY_SECTIONS[family](c.s, c.params, c.work_dir, c.prev)
+            section = family_section(family, c)
             section.level += depth
             body.append(section)
     return body
+
+
+def paragraph_numbers(body: list[Section]) -> dict[str, int]:
+    """The number of the first paragraph that explains each indicator (continuous numbering)."""
+    numbers: dict[str, int] = {}
+    count = 0
+    for section in body:
+        for block in section.blocks:
+            if isinstance(block, Paragraph) and block.numbered and block.level == 0:
+                count += 1
+                for anchor in block.anchors:
+                    numbers.setdefault(anchor, count)
+    return numbers
+
+
+def fill_key_messages(body: list[Section], c: Context) -> None:
+    """Replace the key-messages slot with the chosen messages and their paragraph numbers."""
+    numbers = paragraph_numbers(body)
+    # only indicators a paragraph explains, so every message can point to its paragraph
+    candidates = [
+        c.s[i]
+        for i in dict.fromkeys([*(t.indicator for t in c.params.targets), *c.shown])
+        if i in numbers and i in c.s and not i.endswith("_count")
+    ]
+    messages = key_messages.select(candidates, _assessments(c), c.prev)
+    items = tuple(
+        f"{m.text.removesuffix('.')} (paragraph {numbers[m.indicator_id]})." for m in messages
+    )
+    for section in body:
+        for index, block in enumerate(section.blocks):
+            if block is KEY_MESSAGES_SLOT:
+                if items:
+                    section.blocks[index] = Bullets(items)
+                else:
+                    del section.blocks[index - 1 : index + 1]
+                return
 
 
 def build_report(
@@ -574,8 +358,10 @@ def build_report(
     s = Results(sections)
     name, period = params.authority_name, params.period
     context = Context(params, s, work_dir, year_label(params.period_obj.collection_year - 1))
-    context.appendices = [_appendix_a(s, params), _appendix_b(s, params)]
+    context.narrative = Narrative(context)
     body = arrange(get_plan(params.layout), context)
+    fill_key_messages(body, context)
+    context.appendices = [_appendix_a(context), _appendix_b(context)]
     return Report(
         title=params.report_title,
         committee=params.committee,
@@ -591,15 +377,10 @@ def build_report(
     )
 
 
-def _neighbour_names(params: ReportParams) -> list[str]:
-    return [lookup(code).name for code in params.statistical_neighbours]
-
-
-def shown_ids(s: Results) -> list[str]:
+def shown_ids(c: Context) -> list[str]:
     """Ids of the indicators that appear in the report's tables, in order."""
-    ids = [*SUFFICIENCY_TABLE, *PLACEMENT_TABLE, *ADOPTION_TABLE, *CARE_LEAVER_TABLE]
-    ids += [r.id for r in _profile(s)]
-    return [i for i in dict.fromkeys(ids) if i in s]
+    ids = [*c.shown, *(r.id for r in _profile(c.s))]
+    return [i for i in dict.fromkeys(ids) if i in c.s]
 
 
 def _profile(s: Results) -> list[IndicatorResult]:
@@ -613,8 +394,9 @@ def _profile(s: Results) -> list[IndicatorResult]:
     ]
 
 
-def _appendix_a(s: Results, params: ReportParams) -> Appendix:
-    shown = [s[i] for i in shown_ids(s)]
+def _appendix_a(c: Context) -> Appendix:
+    s, params = c.s, c.params
+    shown = [s[i] for i in shown_ids(c)]
     definitions = tuple(
         (r.title, registry.get(r.id).definition, SOURCE_TITLES.get(r.source, r.source or "n/a"))
         for r in shown
@@ -680,12 +462,13 @@ def _appendix_a(s: Results, params: ReportParams) -> Appendix:
             level=1,
         ),
     ]
-    return Appendix("A", "Data and definitions", sections)
+    return Appendix(*APPENDICES[0], sections)
 
 
-def _appendix_b(s: Results, params: ReportParams) -> Appendix:
+def _appendix_b(c: Context) -> Appendix:
+    s, params = c.s, c.params
     sections = []
-    ids = set(shown_ids(s))
+    ids = set(shown_ids(c))
     for family, heading in FAMILY_HEADINGS.items():
         results = [
             r
@@ -726,4 +509,4 @@ def _appendix_b(s: Results, params: ReportParams) -> Appendix:
                 level=1,
             )
         )
-    return Appendix("B", "Indicator tables with five-year trends", sections)
+    return Appendix(*APPENDICES[1], sections)

@@ -91,6 +91,14 @@ def report(
         _fail(error)
         return
     console.print(f"[green]written[/] {result.docx}  ({result.timings.get('total', 0):.1f} s)")
+    if result.still_to_write:
+        from reportgen.officer_sections import OFFICER_PARTS, own_folder
+
+        names = ", ".join(OFFICER_PARTS[p].lower() for p in result.still_to_write)
+        console.print(
+            f"[yellow]still to write[/] (default text used where there is one): {names}; "
+            f"put your own in {os.path.relpath(own_folder(result.params))}/<part>.md"
+        )
 
 
 def _authority_list(authorities: str | None) -> list[str]:

@@ -76,6 +76,51 @@ class OfficerParams(BaseModel):
     email: str = ""
 
 
+class TargetParams(BaseModel):
+    """A target for one indicator, e.g. ``{indicator: adopted, target: 25, label: "25 adoptions a year"}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    indicator: str
+    target: float
+    direction: Literal["at_least", "at_most"] = "at_least"
+    label: str = ""
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str) -> str:
+        from reportgen.indicators import registry
+
+        registry.get(value)  # raises with "did you mean"
+        return value
+
+
+class CommitmentParams(BaseModel):
+    """A "We will" commitment, optionally measured by an indicator and target."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str = Field(min_length=1)
+    indicator: str | None = None
+    target: float | None = None
+    direction: Literal["at_least", "at_most"] = "at_least"
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, value: str | None) -> str | None:
+        from reportgen.indicators import registry
+
+        if value is not None:
+            registry.get(value)
+        return value
+
+    @model_validator(mode="after")
+    def _target_needs_indicator(self) -> CommitmentParams:
+        if self.target is not None and self.indicator is None:
+            raise ValueError("a commitment with a target needs an indicator id")
+        return self
+
+
 class ReportParams(BaseModel):
     """Validated parameters of one report: which authority and period, where from, how it looks.
 
@@ -123,6 +168,14 @@ class ReportParams(BaseModel):
         Keep the executed notebooks (and their HTML) under :attr:`out_dir` for audit.
     committee_details
         Front-sheet and audit-trail details some layouts print (:mod:`reportgen.committee`).
+    targets, commitments
+        Targets on indicators and "We will" commitments; the report gives each a status.
+    sections
+        Officer-written text by part name (``purpose``, ``background``, ``service_context`` ...),
+        Markdown + Jinja; a file ``params/authorities/<code>/<period>/<part>.md`` does the same.
+    required_sections
+        Parts the author must write for this authority; a missing one is an error before any
+        notebook runs.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -147,6 +200,10 @@ class ReportParams(BaseModel):
     kernel_name: str = Field(default=KERNEL_NAME, min_length=1)
     keep_notebooks: bool = True
     committee_details: CommitteeDetails = Field(default_factory=CommitteeDetails)
+    targets: list[TargetParams] = Field(default_factory=list)
+    commitments: list[CommitmentParams] = Field(default_factory=list)
+    sections: dict[str, str] = Field(default_factory=dict)
+    required_sections: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod

@@ -104,3 +104,27 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """``1 child``, ``2 children``."""
     word = singular if count == 1 else (plural_form or singular + "s")
     return f"{count:,} {word}"
+
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def format_duration(days: float | None, marker: str | None = None) -> str:
+    """A duration in years and months, as the DfE writes adoption stages.
+
+    Examples
+    --------
+    >>> format_duration(821.8125), format_duration(273.9375), format_duration(30.4)
+    ('2 years 3 months', '9 months', '1 month')
+    """
+    if is_missing(days):
+        return MARKER_TEXT.get(marker or "not published", "not published")
+    assert days is not None
+    months = whole(days / DAYS_PER_MONTH)
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if months or not years:
+        parts.append(f"{months} month{'s' if months != 1 else ''}")
+    return " ".join(parts)

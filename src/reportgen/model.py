@@ -24,11 +24,14 @@ class Paragraph:
         True for the report's main numbered paragraphs (continuous 1..N across sections).
     level
         0 for a main paragraph, 1 for a sub-paragraph ((a), (b) ...) under the previous main one.
+    anchors
+        Indicator ids this paragraph explains (key messages refer to it by its number).
     """
 
     text: str
     numbered: bool = True
     level: int = 0
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

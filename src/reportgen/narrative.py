@@ -168,26 +168,80 @@ def indicator_sentence(result: IndicatorResult, lead: str, previous_label: str) 
     if is_missing(result.value):
         return unavailable_sentence(result, previous_label)
     value = format_value(result.value, result.unit)
-    change = change_clause(result, previous_label)
+    change = change_clause(result, result.previous_period or previous_label)
+    five = five_year_clause(result)
     comparison = comparator_clause(result)
     body = lead.format(value=value)
     if change:
         body += f", {change}"
+    if five:
+        body += f"; {five}"
     if comparison:
-        body += f". This is {comparison}" if change else f", {comparison}"
+        body += f". This is {comparison}" if (change or five) else f", {comparison}"
     return sentence(body)
 
 
 def unavailable_sentence(result: IndicatorResult, previous_label: str) -> str:
-    """Say that a figure is not available, why, and the last known value when there is one."""
+    """Say that a figure is not available, why, and the last known value when there is one.
+
+    Examples
+    --------
+    >>> r = IndicatorResult(id="x", family="f", title="Care leavers aged 19 to 21 in touch (%)",
+    ...                     unit="percent", polarity="higher_is_better", period="2024-25",
+    ...                     marker="not published", previous=98)
+    >>> unavailable_sentence(r, "2023-24")
+    'Care leavers aged 19 to 21 in touch: the DfE has not yet published the 2024-25 figure; in 2023-24 it was 98%.'
+    """
     why = {
-        "c": "was withheld by the DfE to protect confidentiality (small numbers)",
-        "z": "is not applicable",
-        "x": "is not available",
-        "not published": "has not been published by the DfE",
-    }.get(result.marker or "not published", "has not been published by the DfE")
-    title = result.title.removesuffix(" (%)").lower()
-    text = f"The figure for {title} in {result.period} {why}"
+        "c": "the DfE withheld the {period} figure to protect confidentiality (small numbers)",
+        "z": "the {period} figure is not applicable",
+        "x": "the {period} figure is not available",
+        "not published": "the DfE has not yet published the {period} figure",
+        "not available": "the {period} figure is not available from the data supplied",
+    }.get(result.marker or "not published", "the DfE has not published the {period} figure")
+    title = result.title.removesuffix(" (%)")
+    text = f"{title}: {why.format(period=result.period)}"
     if not is_missing(result.previous):
-        text += f"; in {previous_label} it was {format_value(result.previous, result.unit)}"
+        label = result.previous_period or previous_label
+        text += f"; in {label} it was {format_value(result.previous, result.unit)}"
     return sentence(text)
+
+
+def five_year_clause(result: IndicatorResult) -> str:
+    """Position against the first year of the five-year trend.
+
+    Returns e.g. ``"in 2020-21 it was 706"``; ``""`` when the trend has no earlier value
+    or only one year.
+
+    Examples
+    --------
+    >>> r = IndicatorResult(id="x", family="f", title="t", unit="count", polarity="neutral",
+    ...                     period="2024-25", value=694,
+    ...                     trend={"2020-21": 706, "2023-24": 725, "2024-25": 694})
+    >>> five_year_clause(r)
+    'in 2020-21 it was 706'
+    """
+    if is_missing(result.value):
+        return ""
+    earlier = [(y, v) for y, v in result.trend.items() if not is_missing(v) and y != result.period]
+    if len(earlier) < 2:
+        return ""
+    year, first = earlier[0]
+    return f"in {year} it was {format_value(first, result.unit)}"
+
+
+def count_phrase(value: float | None, noun: str, marker: str | None = None) -> str:
+    """``"37 children"``, ``"no children"``, or the marker's wording.
+
+    Examples
+    --------
+    >>> count_phrase(37, "children"), count_phrase(0, "children"), count_phrase(None, "children", "c")
+    ('37 children', 'no children', 'a number of children not published (small numbers)')
+    """
+    if is_missing(value):
+        wording = {"c": "not published (small numbers)"}.get(marker or "", "not published")
+        return f"a number of {noun} {wording}"
+    assert value is not None
+    if whole(value) == 0:
+        return f"no {noun}"
+    return f"{format_value(value, 'count')} {noun}"

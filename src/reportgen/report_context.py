@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reportgen.config import ReportParams
 from reportgen.indicators.result import IndicatorResult, SectionResult
@@ -49,7 +50,11 @@ class Context:
     prev
         Label of the previous period ("2023-24").
     appendices
-        The report's appendices (set by the assembler before the body is laid out).
+        The report's appendices (set by the assembler after the body is laid out).
+    shown
+        Ids of the indicators shown in the body's tables, in order (filled while laying out).
+    narrative
+        The narrative renderer (``reportgen.assemble.Narrative``) parts call for their text.
     """
 
     params: ReportParams
@@ -57,6 +62,8 @@ class Context:
     work_dir: Path
     prev: str
     appendices: list[Appendix] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
+    narrative: Any = None
 
     @property
     def name(self) -> str:

@@ -27,6 +27,7 @@ from reportgen.config import ReportParams
 from reportgen.docx import write_report
 from reportgen.errors import NotebookError, ReportgenError
 from reportgen.kernels import ReusableKernel
+from reportgen.officer_sections import check_required, still_to_write
 from reportgen.paths import DATA_DIR, NOTEBOOKS_DIR
 from reportgen.sections import FAMILIES, read_section
 
@@ -41,6 +42,7 @@ class RunResult:
     docx: Path
     out_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
+    still_to_write: list[str] = field(default_factory=list)
 
 
 def report_filename(params: ReportParams) -> str:
@@ -161,6 +163,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     ReportgenError
         With one readable line; nothing is left at ``params.out_dir`` that was not there before.
     """
+    check_required(params)
     final = params.out_dir
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = final.with_name(f".{final.name}.staging-{os.getpid()}")
@@ -198,6 +201,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             "timings_seconds": timings,
             "outputs": {"report": docx_path.name, "sha256": sha256(docx_path)},
             "notebooks_restricted": False,
+            "still_to_write": still_to_write(params),
             "errors": [],
         }
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n")
@@ -211,4 +215,10 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     finally:
         if own_kernel:
             kernel.shutdown()
-    return RunResult(params=params, docx=final / docx_path.name, out_dir=final, timings=timings)
+    return RunResult(
+        params=params,
+        docx=final / docx_path.name,
+        out_dir=final,
+        timings=timings,
+        still_to_write=still_to_write(params),
+    )

@@ -308,7 +308,7 @@ def test_every_generated_authority_file_loads():
         else:
             params = load_params(path.stem)
         assert params.authority_code == path.stem
-        assert params.layout == "county-scrutiny"
+        assert params.layout in ("county-scrutiny", "open-report", "corporate-parenting")
         assert len(params.statistical_neighbours) == 10
         assert params.officers
 

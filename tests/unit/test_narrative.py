@@ -71,8 +71,8 @@ def test_sentence_for_a_missing_figure_says_it_is_unavailable():
     )
     text = nv.indicator_sentence(r, "{value} in touch", "2023-24")
     assert text == (
-        "The figure for care leavers aged 19 to 21 in touch in 2024-25 has not been published "
-        "by the DfE; in 2023-24 it was 92%."
+        "Care leavers aged 19 to 21 in touch: the DfE has not yet published the 2024-25 figure; "
+        "in 2023-24 it was 92%."
     )
     assert "nan" not in text and "None" not in text
 
@@ -87,3 +87,40 @@ def test_full_sentence_with_change_and_comparators():
         "(54%) and the statistical neighbour average (54%)."
     )
     assert nv.judgement(r, "higher than") == "better"
+
+
+def test_five_year_comparison_is_added_when_the_trend_has_it():
+    # Leicestershire CLA: 706 (2020-21), 725 (2023-24), 694 (2024-25): DfE published values.
+    r = result(
+        value=694,
+        previous=725,
+        trend={"2020-21": 706, "2021-22": 696, "2022-23": 681, "2023-24": 725, "2024-25": 694},
+    )
+    assert nv.indicator_sentence(r, "There were {value} children", "2023-24") == (
+        "There were 694 children, a decrease from 725 in 2023-24; in 2020-21 it was 706."
+    )
+
+
+def test_first_year_with_no_previous_value():
+    r = result(
+        unit="percent",
+        polarity="higher_is_better",
+        value=59,
+        previous=None,
+        england=54,
+        sn_mean=54,
+        trend={"2024-25": 59},
+    )
+    assert nv.indicator_sentence(r, "{value} in EET", "2023-24") == (
+        "59% in EET, higher than England (54%) and the statistical neighbour average (54%)."
+    )
+
+
+def test_suppressed_previous_gives_no_change_words():
+    r = result(value=12, previous=None, previous_marker="c")
+    assert nv.change_clause(r, "2023-24") == ""
+
+
+def test_zero_counts_read_as_no_children():
+    assert nv.count_phrase(0, "children") == "no children"
+    assert nv.count_phrase(1, "child") == "1 child"
