@@ -31,11 +31,11 @@ from reportgen.model import (
     Table,
 )
 from reportgen.narrative_context import NarrativeContext
-from reportgen.officer_sections import officer_inline, officer_written
-from reportgen.paths import AUTHORITY_PARAMS_DIR
+from reportgen.officer_sections import officer_inline, officer_written, own_folder
 from reportgen.periods import year_label
 from reportgen.plans import PlanItem, get_plan
 from reportgen.report_context import Context, Results
+from reportgen.sections import CHART_STEMS
 from reportgen.standard_parts import STANDARD_PARTS
 from reportgen.targets import Assessment, assess
 from reportgen.templating import NARRATIVE_DIR, environment, parse_blocks, render_text
@@ -119,8 +119,7 @@ def _p(text: str) -> Paragraph:
 
 def narrative_folders(params: ReportParams) -> list[Path]:
     """Where narrative templates are looked up: the officers' own text first, then the defaults."""
-    own = AUTHORITY_PARAMS_DIR / params.authority_code / params.period_obj.folder_name
-    return [own, NARRATIVE_DIR]
+    return [own_folder(params), NARRATIVE_DIR]
 
 
 class Narrative:
@@ -136,8 +135,10 @@ class Narrative:
             for chart in section.charts
         }
 
-    def figure(self, stem: str) -> Figure:
+    def figure(self, stem: str) -> Figure | None:
         chart = self.charts.get(stem)
+        if chart is None and stem in CHART_STEMS:
+            return None  # not drawn: every figure it would show is unpublished
         if chart is None:
             raise TemplateError(
                 f"narrative names a chart '{stem}' that no notebook drew: known charts are "
@@ -305,6 +306,25 @@ def arrange(plan: tuple[PlanItem, ...], c: Context) -> list[Section]:
     return body
 
 
+def vary_openings(body: list[Section], c: Context) -> None:
+    """Reword a "not available" paragraph that would open like the one before it in its section."""
+    for section in body:
+        previous = ""
+        for index, block in enumerate(section.blocks):
+            if not isinstance(block, Paragraph) or not block.numbered:
+                continue
+            here = nv.opening(block.text)
+            if here == previous and len(block.anchors) == 1 and block.anchors[0] in c.s:
+                r = c.s[block.anchors[0]]
+                if block.text == nv.unavailable_sentence(r, c.prev):
+                    block = Paragraph(
+                        nv.unavailable_sentence(r, c.prev, variant=1), anchors=block.anchors
+                    )
+                    section.blocks[index] = block
+                    here = nv.opening(block.text)
+            previous = here
+
+
 def paragraph_numbers(body: list[Section]) -> dict[str, int]:
     """The number of the first paragraph that explains each indicator (continuous numbering)."""
     numbers: dict[str, int] = {}
@@ -360,6 +380,7 @@ def build_report(
     context = Context(params, s, work_dir, year_label(params.period_obj.collection_year - 1))
     context.narrative = Narrative(context)
     body = arrange(get_plan(params.layout), context)
+    vary_openings(body, context)
     fill_key_messages(body, context)
     context.appendices = [_appendix_a(context), _appendix_b(context)]
     return Report(

@@ -32,6 +32,10 @@ SERIES_STYLE = {
 HATCHES = ("", "//", "..")
 
 
+class NoDataError(Exception):
+    """The chart would have nothing to show (every figure suppressed or unpublished)."""
+
+
 def _theme() -> None:
     sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", font_scale=1.1)
 
@@ -75,6 +79,8 @@ def trend_chart(
         if not is_missing(value)
     ]
     frame = pd.DataFrame(rows, columns=["Year", "Series", "Value"])
+    if frame.empty:
+        raise NoDataError(result.id)
     figure, axes = plt.subplots(figsize=SIZE_IN)
     years = list(result.trend)
     for name, style_key in zip(series, SERIES_STYLE, strict=True):
@@ -155,7 +161,9 @@ def comparison_bars(
             ("Statistical neighbours", result.sn_mean),
         ):
             rows.append({"Indicator": label, "Series": series, "Value": value})
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=["Indicator", "Series", "Value"])
+    if frame["Value"].isna().all():
+        raise NoDataError(title_text)
     height = max(2.4, 0.55 * len(labels) + 1.0)
     figure, axes = plt.subplots(figsize=(SIZE_IN[0], height))
     plotted = frame.dropna(subset=["Value"])
@@ -203,6 +211,8 @@ def count_trend_bars(
         if not is_missing(value)
     ]
     frame = pd.DataFrame(rows, columns=["Year", "Measure", "Children"])
+    if frame.empty or frame["Children"].sum() == 0:
+        raise NoDataError(", ".join(labels))
     figure, axes = plt.subplots(figsize=SIZE_IN)
     years = list(results[0].trend) if results else []
     sns.barplot(

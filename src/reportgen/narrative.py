@@ -9,6 +9,8 @@ figure is said to be unavailable, never compared.
 
 from __future__ import annotations
 
+import re
+
 from reportgen.formatting import format_value, is_missing, whole
 from reportgen.indicators.result import IndicatorResult
 
@@ -181,7 +183,19 @@ def indicator_sentence(result: IndicatorResult, lead: str, previous_label: str) 
     return sentence(body)
 
 
-def unavailable_sentence(result: IndicatorResult, previous_label: str) -> str:
+def opening(text: str, words: int = 2) -> str:
+    """How a paragraph opens: its first words, lower case, figures as ``#``.
+
+    Examples
+    --------
+    >>> opening("59% of care leavers"), opening("73% of those aged 17")
+    ('#% of', '#% of')
+    """
+    first = re.sub(r"\d[\d,.]*", "#", text.strip().lower()).split()[:words]
+    return " ".join(first)
+
+
+def unavailable_sentence(result: IndicatorResult, previous_label: str, variant: int = 0) -> str:
     """Say that a figure is not available, why, and the last known value when there is one.
 
     Examples
@@ -200,7 +214,11 @@ def unavailable_sentence(result: IndicatorResult, previous_label: str) -> str:
         "not available": "the {period} figure is not available from the data supplied",
     }.get(result.marker or "not published", "the DfE has not published the {period} figure")
     title = result.title.removesuffix(" (%)")
-    text = f"{title}: {why.format(period=result.period)}"
+    if variant:  # the same facts, opening differently (after a paragraph that opened alike)
+        why = why.format(period=result.period).replace(f"the {result.period} figure", "the figure")
+        text = f"For {title[0].lower() + title[1:]} in {result.period}, {why}"
+    else:
+        text = f"{title}: {why.format(period=result.period)}"
     if not is_missing(result.previous):
         label = result.previous_period or previous_label
         text += f"; in {label} it was {format_value(result.previous, result.unit)}"

@@ -22,6 +22,10 @@ from reportgen.indicators import published
 from reportgen.indicators.result import ChartRef, IndicatorResult, SectionResult
 
 FAMILIES = ("sufficiency", "adoption", "care_leavers")
+CHART_STEMS = frozenset(
+    {"sufficiency_cla_rate", "sufficiency_placements", "adoption_orders", "care_leavers_outcomes"}
+)
+"""Every chart a notebook may draw (one with no published figures is left out)."""
 
 PLACEMENT_GROUPS = {
     "placement_foster_pct": "Foster placements",
@@ -127,7 +131,11 @@ def draw_charts(section: SectionResult, work_dir: Path) -> list[ChartRef]:
     """Draw a family's charts as PNGs in ``work_dir`` and return references to them."""
     refs = []
     for stem, caption, build in _chart_builders(section.family, section):
-        figure, alt_text = build()
+        try:
+            figure, alt_text = build()
+        except charts.NoDataError:
+            continue  # nothing published to draw: the narrative says so instead
+
         path = charts.save_png(figure, work_dir / f"{stem}.png")
         refs.append(ChartRef(file=path.name, caption=caption, alt_text=alt_text))
     return refs

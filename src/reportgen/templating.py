@@ -108,7 +108,7 @@ def render_text(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
 
 def parse_blocks(
     markdown: str,
-    figure: Callable[[str], Figure],
+    figure: Callable[[str], Figure | None],
     table: Callable[[str, list[str]], Table],
     source: str = "",
 ) -> list[Block]:
@@ -119,7 +119,8 @@ def parse_blocks(
     markdown
         Rendered template text.
     figure
-        Returns the Figure for a chart stem (raises TemplateError for an unknown chart).
+        Returns the Figure for a chart stem, or None for a chart that was not drawn (it is
+        left out); raises TemplateError for an unknown chart.
     table
         Returns the Table for a caption and a list of indicator ids.
     source
@@ -132,7 +133,9 @@ def parse_blocks(
             continue
         lines = [line.strip() for line in text.splitlines()]
         if match := _FIGURE.match(text):
-            blocks.append(figure(match.group(1)))
+            found = figure(match.group(1))
+            if found is not None:
+                blocks.append(found)
         elif match := _TABLE.match(text):
             ids = [i.strip() for i in match.group(2).split(",") if i.strip()]
             blocks.append(table(" ".join(match.group(1).split()), ids))
