@@ -29,6 +29,7 @@ sub-heading. Adding a layout is adding a file: no code changes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,6 +38,7 @@ import yaml
 
 from reportgen import paths
 from reportgen.errors import TemplateError
+from reportgen.model import Paragraph, Section
 
 __all__ = [
     "LAYOUTS_DIR",
@@ -46,6 +48,7 @@ __all__ = [
     "PlanItem",
     "get_plan",
     "load_layout_files",
+    "paragraph_numbers",
     "read_layout_file",
 ]
 
@@ -93,6 +96,14 @@ class LayoutFile:
     description: str
     plan: tuple[PlanItem, ...]
     render: dict[str, Any] = field(default_factory=dict)
+
+    def item_for(self, heading: str) -> PlanItem | None:
+        """The plan item headed ``heading`` (case-insensitive), if any."""
+        wanted = heading.strip().casefold()
+        for item in self.plan:
+            if item.heading is not None and item.heading.strip().casefold() == wanted:
+                return item
+        return None
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -199,3 +210,51 @@ def get_plan(layout: str) -> tuple[PlanItem, ...]:
         raise TemplateError(
             f"layout '{layout}' has no body plan: choose one of {', '.join(sorted(PLANS))}"
         ) from None
+
+
+def paragraph_numbers(layout: str, body: Sequence[Section]) -> list[tuple[Paragraph, str]]:
+    """The number Word will show for each numbered main paragraph of ``body``, in order.
+
+    ``"7"`` in a layout numbered 1..N through the body, ``"1.3"`` in an outline layout (the
+    open report); paragraphs of ``numbering: none`` sections are left out and those of ``own``
+    sections are numbered 1, 2 ... on their own, as the writer numbers them. Use it to refer
+    to a paragraph by number ("see paragraph 1.3") before the document is written.
+
+    Parameters
+    ----------
+    layout
+        Layout name.
+    body
+        The report's body sections, as laid out by the plan.
+
+    Returns
+    -------
+    list of (Paragraph, str)
+        Each numbered level-0 paragraph with its number.
+    """
+    layout_file = LAYOUT_FILES[layout]
+    numbering = layout_file.render.get("numbering") or {}
+    if not numbering.get("paragraphs", True):
+        return []
+    outline = bool(numbering.get("outline", False))
+    out: list[tuple[Paragraph, str]] = []
+    heading_count, count, heading_level = 0, 0, 0
+    for section in body:
+        item = layout_file.item_for(section.heading)
+        mode = item.numbering if item is not None else "main"
+        level = item.level if item is not None else section.level
+        level = max(1, min(level, heading_level + 1))
+        heading_level = level
+        own = 0
+        if outline and mode == "main" and level == 1:
+            heading_count, count = heading_count + 1, 0
+        for block in section.blocks:
+            if not (isinstance(block, Paragraph) and block.numbered and block.level == 0):
+                continue
+            if mode == "own":
+                own += 1
+                out.append((block, str(own)))
+            elif mode == "main":
+                count += 1
+                out.append((block, f"{heading_count}.{count}" if outline else str(count)))
+    return out

@@ -281,15 +281,26 @@ def part_background_documents(c: Context) -> list[Block]:
     ]
 
 
+def _appendix_titles(c: Context) -> list[tuple[str, str]]:
+    """``(letter, title)`` of each appendix: the context's, or the assembler's list when the
+    appendices are built after the body."""
+    if c.appendices:
+        return [(a.letter, a.title) for a in c.appendices]
+    from reportgen.assemble import APPENDICES  # noqa: PLC0415 (assemble imports this module)
+
+    return [(letter, title) for letter, title in APPENDICES]
+
+
 def part_appendices_table(c: Context) -> list[Block]:
     """The appendices table (No., Title)."""
-    if not c.appendices:
+    titles = _appendix_titles(c)
+    if not titles:
         return [_p("There are no appendices to this report", numbered=False)]
     return [
         Table(
             caption="Appendices",
             columns=("No.", "Title"),
-            rows=tuple((f"Appendix {a.letter}", a.title) for a in c.appendices),
+            rows=tuple((f"Appendix {letter}", title) for letter, title in titles),
             kind="list",
         )
     ]

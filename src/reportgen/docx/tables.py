@@ -17,6 +17,8 @@ Three kinds of table (``Table.kind``):
 
 from __future__ import annotations
 
+import re
+
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -133,11 +135,51 @@ NUMERIC_COLUMN_CM = 2.3
 """Width of a column of figures (narrower when many share the page); text columns share the rest."""
 MIN_TEXT_COLUMN_CM = 2.5
 MIN_LABEL_COLUMN_CM = 4.5
-"""A table of figures keeps at least this much for its label column."""
+"""A table of figures keeps at least this much for its label column (less only when the figures
+need the room)."""
+CELL_PADDING_CM = 0.45
+"""Word's default left and right cell margins (0.19 cm each) and a little slack."""
+
+_EM_WIDTHS = {
+    **dict.fromkeys("0123456789", 0.556),
+    **dict.fromkeys(",.:;'|!il", 0.278),
+    **dict.fromkeys("-()[]/frt", 0.333),
+    **dict.fromkeys("%", 0.889),
+    **dict.fromkeys("mwMW", 0.9),
+    **dict.fromkeys("<>+=", 0.584),
+    " ": 0.278,
+}
+"""Advance widths of Arial characters in ems (others: 0.56 lower case, 0.7 capitals)."""
 
 
-def column_widths(table: Table, total_cm: float) -> list[float]:
+def text_width_cm(text: str, font_pt: float = 12.0, *, bold: bool = False) -> float:
+    """Estimated printed width of ``text`` in Arial (a little generous for other sans fonts).
+
+    >>> round(text_width_cm("81,770"), 2), round(text_width_cm("England", bold=True), 2)
+    (1.29, 1.76)
+    """
+    ems = sum(_EM_WIDTHS.get(ch, 0.7 if ch.isupper() else 0.56) for ch in text)
+    return ems * (1.1 if bold else 1.0) * font_pt * 2.54 / 72
+
+
+def _tokens(text: str) -> list[str]:
+    """The pieces a line may not break inside: words, split after hyphens."""
+    return [piece for word in str(text).split() for piece in re.split(r"(?<=-)", word) if piece]
+
+
+def _min_width_cm(table: Table, column: int, font_pt: float) -> float:
+    """The narrowest the column can be without breaking a word or a number inside it."""
+    widths = [text_width_cm(t, font_pt, bold=True) for t in _tokens(table.columns[column])]
+    for row in table.rows:
+        widths += [text_width_cm(t, font_pt) for t in _tokens(row[column])]
+    return max(widths, default=0.0) + CELL_PADDING_CM
+
+
+def column_widths(table: Table, total_cm: float, font_pt: float = 12.0) -> list[float]:
     """Column widths in cm: figures get a fixed width, text columns share the rest by content.
+
+    A column is never narrower than its longest word or number (headers break only at spaces
+    and after hyphens, figures never), so "England" or "81,770" is never split.
 
     Parameters
     ----------
@@ -145,6 +187,8 @@ def column_widths(table: Table, total_cm: float) -> list[float]:
         The table (its header and cells give the content lengths).
     total_cm
         The text width of the page.
+    font_pt
+        Size of the table text.
 
     Returns
     -------
@@ -159,32 +203,44 @@ def column_widths(table: Table, total_cm: float) -> list[float]:
     [11.4, 2.3, 2.3]
     >>> column_widths(Table("c", ("x",) + ("1",) * 8, (), numeric_columns=tuple(range(1, 9))), 16.0)
     [4.48, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44, 1.44]
+    >>> t = Table("c", ("Indicator", "England", "Neighbours"), (("x", "81,770", "1"),), numeric_columns=(1, 2))
+    >>> column_widths(t, 16.0)
+    [10.81, 2.3, 2.89]
     """
     numeric = set(table.numeric_columns)
     text = [i for i in range(len(table.columns)) if i not in numeric]
-    figure_cm = NUMERIC_COLUMN_CM
+    need = {i: round(_min_width_cm(table, i, font_pt), 2) for i in range(len(table.columns))}
+    widths = [0.0] * len(table.columns)
     if numeric:
         figure_cm = min(
             NUMERIC_COLUMN_CM, (total_cm - MIN_LABEL_COLUMN_CM * len(text)) / len(numeric)
         )
         figure_cm = round(max(figure_cm, 1.2), 2)
-    widths = [figure_cm if i in numeric else 0.0 for i in range(len(table.columns))]
-    left = max(total_cm - figure_cm * len(numeric), MIN_TEXT_COLUMN_CM * len(text))
+        for i in numeric:
+            widths[i] = max(figure_cm, need[i])
+    left = max(
+        total_cm - sum(widths),
+        sum(max(MIN_TEXT_COLUMN_CM, need[i]) for i in text),
+    )
     weights = {
         i: max(min(max(len(str(row[i])) for row in (table.columns, *table.rows)), 80), 8)
         for i in text
     }
     total_weight = sum(weights.values()) or 1
     for i in text:
-        widths[i] = round(max(MIN_TEXT_COLUMN_CM, left * weights[i] / total_weight), 2)
+        widths[i] = round(max(MIN_TEXT_COLUMN_CM, need[i], left * weights[i] / total_weight), 2)
     return widths
 
 
-def _set_column_widths(document: Document, grid: DocxTable, table: Table) -> None:
+def _set_column_widths(
+    document: Document, grid: DocxTable, table: Table, sheet: StyleSheet
+) -> None:
     """Fixed column widths (Word reads the cells, LibreOffice the grid): no squeezed labels."""
     section = document.sections[-1]
     total_cm = (section.page_width - section.left_margin - section.right_margin) / 360000
-    widths = column_widths(table, total_cm)
+    style = document.styles[sheet.names.table_text]
+    size = style.font.size or document.styles[sheet.names.body].font.size
+    widths = column_widths(table, total_cm, size.pt if size is not None else 12.0)
     grid.autofit = False
     for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
@@ -250,7 +306,7 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
                 paragraph.paragraph_format.keep_with_next = True
             add_text(paragraph, str(value), bold=True if header else None)
 
-    _set_column_widths(document, grid, table)
+    _set_column_widths(document, grid, table, sheet)
     if table.caption.strip():  # the table's alt-text title in Word
         title = table_caption(number, table.caption) if table.kind == "data" else table.caption
         _set_tbl_pr(grid, "w:tblCaption", title.strip())
