@@ -222,7 +222,21 @@ def parse_period(text: str) -> Period:
     raw = " ".join(text.split())
     if not raw:
         raise PeriodError(f"no period given; accepted forms: {ACCEPTED_FORMS}")
+    try:
+        period = _parse(raw)
+    except ValueError as error:  # e.g. year 0: not a real date
+        _fail(raw, f"not a real date ({error})")
+    if not (MIN_YEAR <= period.start.year and period.end.year <= MAX_YEAR):
+        _fail(raw, f"years must be between {MIN_YEAR} and {MAX_YEAR}")
+    return period
 
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+"""Periods outside these years are certainly typing mistakes."""
+
+
+def _parse(raw: str) -> Period:
+    """Parse a non-empty, whitespace-normalised period (see :func:`parse_period`)."""
     if match := _QUARTER.match(raw):
         first = _first_year(match["year"], raw)
         quarter = int(match["quarter"])
