@@ -25,7 +25,7 @@ REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call 
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
                $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
 
-.PHONY: help venv report reports test test-fast lint format pdf clean distclean
+.PHONY: help venv report reports test test-fast lint format pdf clean distclean audit
 
 help: ## List the targets and the variables they take
 	@echo "reportgen: committee reports for children's services"
@@ -51,7 +51,18 @@ report: $(STAMP) ## Write one report (default: Leicestershire, latest published 
 reports: $(STAMP) ## Write reports for many authorities (default: all), with a summary
 	$(BIN)/reportgen reports $(REPORTS_OPTS)
 
-test: $(STAMP) ## Run the whole test suite (unit, integration, end-to-end)
+AUDIT_VENV := .venv-audit
+
+$(AUDIT_VENV)/.installed:
+	@test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pip-audit==2.10.1 2>/dev/null \
+		|| echo "pip-audit could not be installed: the audit will be skipped"
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed ## pip-audit the locked dependencies (skipped when offline)
+	@$(PYTHON) scripts/audit.py $(AUDIT_VENV)/bin/pip-audit requirements.lock
+
+test: $(STAMP) audit ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check --quiet src tests scripts bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -74,4 +85,4 @@ clean: ## Remove generated reports (out/)
 	rm -rf $(if $(strip $(OUT)),$(OUT),out)
 
 distclean: clean ## Also remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .ruff_cache
