@@ -1,0 +1,59 @@
+"""Parameters reach notebooks as literal values: a parameter holding code is not executed."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from reportgen.config import load_params
+from reportgen.kernels import ReusableKernel
+
+pytestmark = pytest.mark.slow
+
+PAYLOADS = [
+    '"; open(MARKER, "w").write("pwned"); "',
+    "'; open(MARKER, 'w').write('pwned'); '",
+    '\\"; open(MARKER, "w").write("pwned"); #',
+    '"""\nopen(MARKER, "w").write("pwned")\n"""',
+    "{{ ''.__class__.__mro__ }} __import__('os').system('touch MARKER')",
+]
+
+
+def test_code_in_a_parameter_is_data_not_code(tmp_path):
+    marker = tmp_path / "marker"
+    notebook = new_notebook(
+        cells=[
+            new_code_cell("params = None\nout = ''", metadata={"tags": ["parameters"]}),
+            new_code_cell("import json\nopen(out, 'w').write(json.dumps(params['committee']))"),
+        ]
+    )
+    notebook.metadata["kernelspec"] = {
+        "name": "reportgen",
+        "display_name": "reportgen",
+        "language": "python",
+    }
+    source = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, source)
+    with ReusableKernel() as kernel:
+        _run_all(source, tmp_path, marker, kernel)
+
+
+def _run_all(source, tmp_path, marker, kernel):
+    for index, payload in enumerate(PAYLOADS):
+        text = payload.replace("MARKER", str(marker))
+        params = load_params("E10000018", "2024-25", overrides={"committee": text})
+        out = tmp_path / f"out{index}.json"
+        papermill.execute_notebook(
+            str(source),
+            str(tmp_path / f"run{index}.ipynb"),
+            parameters={"params": params.to_notebook_parameters(), "out": str(out)},
+            kernel_name="reportgen",
+            km=kernel.start(),
+            progress_bar=False,
+        )
+        assert json.loads(out.read_text()) == text
+        assert not marker.exists()
