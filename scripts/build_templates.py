@@ -5,8 +5,9 @@ Usage::
     python scripts/build_templates.py            # every layout
     python scripts/build_templates.py county-scrutiny
 
-Each template starts from python-docx's default template and gets the layout's page, fonts and
-styles (see ``reportgen.docx.styles.build_template``). The output is byte-reproducible, so the
+The layouts are the files in ``templates/layouts/*.yaml`` (their ``render.look`` and
+``render.styles``). Each template starts from python-docx's default template and gets the
+layout's page, fonts and styles (see ``reportgen.docx.styles.build_template``). The output is byte-reproducible, so the
 committed templates only change when this script or a layout changes.
 """
 

@@ -33,7 +33,7 @@ from reportgen.model import (
 from reportgen.narrative_context import NarrativeContext
 from reportgen.officer_sections import officer_inline, officer_written, own_folder
 from reportgen.periods import year_label
-from reportgen.plans import PlanItem, get_plan
+from reportgen.plans import PlanItem, get_plan, paragraph_numbers
 from reportgen.report_context import Context, Results
 from reportgen.sections import CHART_STEMS
 from reportgen.standard_parts import STANDARD_PARTS
@@ -325,22 +325,18 @@ def vary_openings(body: list[Section], c: Context) -> None:
             previous = here
 
 
-def paragraph_numbers(body: list[Section]) -> dict[str, int]:
-    """The number of the first paragraph that explains each indicator (continuous numbering)."""
-    numbers: dict[str, int] = {}
-    count = 0
-    for section in body:
-        for block in section.blocks:
-            if isinstance(block, Paragraph) and block.numbered and block.level == 0:
-                count += 1
-                for anchor in block.anchors:
-                    numbers.setdefault(anchor, count)
+def anchor_numbers(c: Context, body: list[Section]) -> dict[str, str]:
+    """The number Word shows ("7", "1.3") of the first paragraph explaining each indicator."""
+    numbers: dict[str, str] = {}
+    for paragraph, number in paragraph_numbers(c.params.layout, body):
+        for anchor in paragraph.anchors:
+            numbers.setdefault(anchor, number)
     return numbers
 
 
 def fill_key_messages(body: list[Section], c: Context) -> None:
     """Replace the key-messages slot with the chosen messages and their paragraph numbers."""
-    numbers = paragraph_numbers(body)
+    numbers = anchor_numbers(c, body)
     # only indicators a paragraph explains, so every message can point to its paragraph
     candidates = [
         c.s[i]

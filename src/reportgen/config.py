@@ -41,7 +41,8 @@ from reportgen.paths import DEFAULT_OUT_DIR, KERNEL_NAME, PARAMS_DIR, PROJECT_RO
 from reportgen.periods import Period, parse_period, year_label
 
 Source = Literal["published", "ssda903", "synthetic"]
-Layout = Literal["county-scrutiny", "open-report", "corporate-parenting"]
+Layout = str
+"""A layout name: one of the files in templates/layouts/ (checked when params load)."""
 
 GSS_PATTERN = r"^E(06|07|08|09|10)\d{6}$"
 """ONS (GSS) codes of English upper-tier authorities: unitary, metropolitan, London, county."""
@@ -189,6 +190,18 @@ class ReportParams(BaseModel):
     source: Source = "published"
     input: Path | None = None
     layout: Layout
+
+    @field_validator("layout")
+    @classmethod
+    def _known_layout(cls, value: str) -> str:
+        from reportgen.plans import PLANS
+
+        if value not in PLANS:
+            raise ValueError(
+                f"unknown layout '{value}': choose one of {', '.join(sorted(PLANS))} "
+                "(templates/layouts/*.yaml)"
+            )
+        return value
     out: Path = DEFAULT_OUT_DIR
     committee: str = Field(min_length=1)
     report_of: str = Field(min_length=1)

@@ -173,7 +173,10 @@ def test_wrong_type_names_the_file_key_and_value(params_dir):
 
 
 def test_bad_layout_from_the_command_line():
-    with pytest.raises(ParamsError, match="command line: key 'layout': Input should be"):
+    with pytest.raises(
+        ParamsError,
+        match="command line: key 'layout': unknown layout 'glossy': choose one of corporate-parenting, county-scrutiny, open-report",
+    ):
         load_params(layout="glossy")
 
 
