@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from reportgen.authorities import Authority, all_authorities
+from reportgen.authorities import Authority, all_authorities, display_name
 from reportgen.config import ReportParams
 from reportgen.paths import PARAMS_DIR
 
@@ -147,7 +147,10 @@ def render(authority: Authority, local: dict[str, Any], names: dict[str, str]) -
         )
         lines.append(f"# ({meeting}).")
     for key in PUBLISHED_KEYS:
-        lines.append(f"{key}: {_scalar(getattr(authority, _FIELD[key]))}")
+        value = getattr(authority, _FIELD[key])
+        if key == "authority_name":
+            value = display_name(value)
+        lines.append(f"{key}: {_scalar(value)}")
     lines.append("# DfE statistical neighbour model 2025, closest first.")
     lines.append(f"{NEIGHBOURS_KEY}:")
     lines += [f"  - {code}  # {names[code]}" for code in authority.neighbours]

@@ -68,6 +68,20 @@ _QUERY_PREFIXES = ("london borough of ", "royal borough of ", "the ")
 _MAX_LISTED = 5
 
 
+def display_name(name: str) -> str:
+    """The name as a report says it: the DfE's "Bristol, City of" reads "Bristol".
+
+    Examples
+    --------
+    >>> display_name("Herefordshire, County of"), display_name("Kingston upon Hull, City of")
+    ('Herefordshire', 'Kingston upon Hull')
+    >>> display_name("Leicestershire")
+    'Leicestershire'
+    """
+    match = _INVERTED.match(name)
+    return match["main"] if match else name
+
+
 @dataclass(frozen=True)
 class Authority:
     """An English local authority with children's services.

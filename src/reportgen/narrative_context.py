@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from reportgen import narrative as nv
-from reportgen.authorities import lookup
+from reportgen.authorities import display_name, lookup
 from reportgen.formatting import format_date, format_duration, format_value, is_missing, whole
 from reportgen.indicators.result import IndicatorResult
 from reportgen.report_context import Context
@@ -192,7 +192,9 @@ class NarrativeContext:
             "start_date": format_date(period.start),
             "end_date": format_date(period.end),
             "prev": self.c.prev,
-            "neighbours": [lookup(code).name for code in params.statistical_neighbours],
+            "neighbours": [
+                display_name(lookup(code).name) for code in params.statistical_neighbours
+            ],
             "source": params.source,
             "committee": params.committee,
             "result": self.result,

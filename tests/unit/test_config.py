@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen.authorities import all_authorities
+from reportgen.authorities import all_authorities, display_name
 from reportgen.config import OfficerParams, ReportParams, load_params
 from reportgen.errors import ParamsError, PeriodError, UnknownAuthorityError
 from reportgen.paths import PARAMS_DIR
@@ -92,7 +92,7 @@ def test_command_line_values_win():
 
 def test_authority_without_local_details_gets_the_defaults():
     params = load_params("Bristol")
-    assert params.authority_name == "Bristol, City of"
+    assert params.authority_name == "Bristol"  # the DfE's "Bristol, City of", as a report says it
     assert params.report_of == "Director of Children's Services"
     assert params.officers == [OfficerParams(name="Director of Children's Services")]
 
@@ -321,7 +321,7 @@ def test_generated_files_match_the_published_data():
         path = PARAMS_DIR / "authorities" / f"{authority.gss}.yaml"
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert data["authority_code"] == authority.gss
-        assert data["authority_name"] == authority.name
+        assert data["authority_name"] == display_name(authority.name)
         assert data["old_la_code"] == authority.old_code
         assert data["region"] == authority.region
         assert data["statistical_neighbours"] == list(authority.neighbours)
