@@ -16,7 +16,17 @@ def main(pip_audit: str, lock: str) -> int:
     """Run pip-audit on ``lock`` and summarise in one line."""
     try:
         completed = subprocess.run(
-            [pip_audit, "-r", lock, "--disable-pip", "--no-deps", "-f", "json", "--progress-spinner", "off"],
+            [
+                pip_audit,
+                "-r",
+                lock,
+                "--disable-pip",
+                "--no-deps",
+                "-f",
+                "json",
+                "--progress-spinner",
+                "off",
+            ],
             capture_output=True,
             text=True,
             timeout=300,
@@ -41,7 +51,9 @@ def main(pip_audit: str, lock: str) -> int:
     for dep in vulnerable:
         ids = ", ".join(v["id"] for v in dep["vulns"])
         print(f"pip-audit: {dep['name']} {dep['version']}: {ids}")
-    print(f"pip-audit: {len(audited)} packages audited, {len(vulnerable)} with known vulnerabilities")
+    print(
+        f"pip-audit: {len(audited)} packages audited, {len(vulnerable)} with known vulnerabilities"
+    )
     return 1 if vulnerable else 0
 
 
