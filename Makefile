@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 
 opt = $(if $(strip $($(1))),--$(2) "$($(1))")
 REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call opt,SOURCE,source) \
-               $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out)
+               $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out) $(call opt,PARAMS,params)
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
                $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
 
@@ -49,7 +49,7 @@ report: $(STAMP) ## Write one report (default: Leicestershire, latest published 
 	$(BIN)/reportgen report $(REPORT_OPTS)
 
 reports: $(STAMP) ## Write reports for many authorities (default: all), with a summary
-	$(BIN)/reportgen reports $(REPORTS_OPTS)
+	$(BIN)/reportgen reports $(REPORTS_OPTS) $(call opt,INPUT,input) $(call opt,EXECUTOR,executor) $(call opt,SCHEDULER,scheduler) $(call opt,TIMEOUT,timeout) $(if $(filter 1 yes true,$(RESUME)),--resume)
 
 AUDIT_VENV := .venv-audit
 

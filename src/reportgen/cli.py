@@ -78,13 +78,24 @@ def report(
     input: InputOpt = None,
     layout: LayoutOpt = None,
     out: OutOpt = None,
+    params_file: Annotated[
+        str | None, typer.Option("--params", help="A YAML file of further params for this run.")
+    ] = None,
 ) -> None:
     """Write one report (.docx, executed notebooks, run.json) to OUT/<code>/<period>/."""
     try:
         from reportgen.config import load_params
         from reportgen.run import run_report
 
-        params = load_params(authority, period, source=source, input=input, layout=layout, out=out)
+        params = load_params(
+            authority,
+            period,
+            source=source,
+            input=input,
+            layout=layout,
+            out=out,
+            params_file=params_file,
+        )
         with console.status(f"Writing the {params.period} report for {params.authority_name}..."):
             result = run_report(params)
     except (ReportgenError, Exception) as error:  # noqa: BLE001
@@ -101,16 +112,72 @@ def report(
         )
 
 
-def _authority_list(authorities: str | None) -> list[str]:
-    from reportgen.authorities import all_authorities
+LONDON = ("Inner London", "Outer London")
+"""The DfE publishes London boroughs under these two sub-regions; ``London`` means both."""
 
-    if not authorities or authorities.strip().lower() == "all":
+
+def _region_members(text: str) -> list[str] | None:
+    """GSS codes of a region's authorities when ``text`` names a region (or London), else None."""
+    from reportgen.authorities import all_authorities, normalise_name
+
+    key = normalise_name(text)
+    if not key:
+        return None
+    regions = {normalise_name(r): [r] for r in sorted({a.region for a in all_authorities()})}
+    regions.setdefault(normalise_name("London"), list(LONDON))
+    wanted = regions.get(key)
+    if wanted is None:
+        return None
+    return [a.gss for a in all_authorities() if a.region in wanted]
+
+
+def _authority_list(authorities: str | None) -> list[str]:
+    """What ``AUTHORITIES`` selects: ``all``, a region, or names/codes (comma-separated when a
+    name has spaces, e.g. ``"Isle of Wight, Southwark"``); regions may be mixed in a list."""
+    if _is_all(authorities):
+        from reportgen.authorities import all_authorities
+
         return [a.gss for a in all_authorities()]
-    return authorities.replace(",", " ").split()
+    assert authorities is not None
+    text = authorities.strip()
+    if "," in text:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+    elif _region_members(text) is not None or _names_one_authority(text):
+        items = [text]
+    else:
+        items = text.split()
+    selected: list[str] = []
+    for item in items:
+        for name in _region_members(item) or [item]:
+            if name not in selected:
+                selected.append(name)
+    return selected
+
+
+def _names_one_authority(text: str) -> bool:
+    from reportgen.authorities import lookup
+
+    if " " not in text:
+        return False
+    try:
+        lookup(text)
+    except ReportgenError:
+        return False
+    return True
 
 
 def _is_all(authorities: str | None) -> bool:
     return not authorities or authorities.strip().lower() == "all"
+
+
+def _is_expanded(authorities: str | None) -> bool:
+    """True when the selection is ``all`` or only regions: authorities without published
+    figures for a period are then skipped rather than failed."""
+    if _is_all(authorities):
+        return True
+    assert authorities is not None
+    items = [i.strip() for i in authorities.split(",") if i.strip()]
+    return all(_region_members(item) is not None for item in items)
 
 
 def _unpublished(authority: str, period: str | None, source: str | None) -> str:
@@ -127,6 +194,9 @@ def _unpublished(authority: str, period: str | None, source: str | None) -> str:
 
 
 def _period_list(period: str | None, periods: str | None) -> list[str | None]:
+    """The periods of a batch: ``PERIOD``, or every period from one end of ``PERIODS`` to the
+    other: years (``2020-21:2024-25``), quarters (``2024-25Q1:2024-25Q4``) or months
+    (``2024-04:2025-03``)."""
     from reportgen.periods import parse_period, year_label
 
     if period and periods:
@@ -134,50 +204,146 @@ def _period_list(period: str | None, periods: str | None) -> list[str | None]:
     if not periods:
         return [period]
     first, sep, last = periods.partition(":")
-    if not sep:
-        raise ReportgenError(f"PERIODS='{periods}' must be a range like 2020-21:2024-25")
-    start, end = parse_period(first).collection_year, parse_period(last).collection_year
-    if end < start:
+    if not sep or not first.strip() or not last.strip():
+        raise ReportgenError(
+            f"PERIODS='{periods}' must be a range like 2020-21:2024-25, "
+            "2024-25Q1:2024-25Q4 or 2024-04:2025-03"
+        )
+    start, end = parse_period(first), parse_period(last)
+    if start.kind != end.kind or start.kind == "range":
+        raise ReportgenError(
+            f"PERIODS='{periods}': both ends must be years, quarters or months of the same kind "
+            f"(got a {start.kind} and a {end.kind})"
+        )
+    if end.start < start.start:
         raise ReportgenError(f"PERIODS='{periods}' ends before it starts")
-    return [year_label(y) for y in range(start, end + 1)]
+    if start.kind == "year":
+        years = range(start.collection_year, end.collection_year + 1)
+        return [year_label(y) for y in years]
+    if start.kind == "quarter":
+        assert start.quarter is not None and end.quarter is not None
+
+        def step(p):  # (first calendar year of the collection year) * 4 + quarter - 1
+            return (p.collection_year - 1) * 4 + p.quarter - 1
+
+        return [
+            parse_period(f"{year_label(n // 4 + 1)}Q{n % 4 + 1}").label
+            for n in range(step(start), step(end) + 1)
+        ]
+    months = range(
+        start.start.year * 12 + start.start.month - 1, end.start.year * 12 + end.start.month
+    )
+    return [f"{n // 12}-{n % 12 + 1:02d}" for n in months]
 
 
 @app.command()
 def reports(
     period: PeriodOpt = None,
     periods: Annotated[
-        str | None, typer.Option("--periods", help="A range of years, e.g. 2020-21:2024-25.")
+        str | None,
+        typer.Option(
+            "--periods",
+            help="A range of periods: years 2020-21:2024-25, quarters 2024-25Q1:2024-25Q4, "
+            "months 2024-04:2025-03.",
+        ),
     ] = None,
     authorities: Annotated[
         str | None,
-        typer.Option("--authorities", help='"all" (default) or codes/names separated by spaces.'),
+        typer.Option(
+            "--authorities",
+            help='"all" (default), a region ("East Midlands", "London") or codes/names '
+            "(separated by spaces, or by commas when names have spaces).",
+        ),
     ] = None,
     source: SourceOpt = None,
+    input: InputOpt = None,
     layout: LayoutOpt = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Worker processes (default: cores).")
+        int | None, typer.Option("--workers", help="Worker processes (default: cores).", min=1)
     ] = None,
     out: OutOpt = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Skip reports whose .docx exists and whose inputs and parameters are unchanged.",
+        ),
+    ] = False,
+    executor: Annotated[
+        str,
+        typer.Option("--executor", help="process (default: worker processes here) or dask."),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", help="Seconds one notebook may run before its report fails (600).", min=1
+        ),
+    ] = None,
 ) -> None:
     """Write reports for many authorities and periods; summary at the end, non-zero if any failed."""
-    from reportgen.batch import Outcome, Task, run_batch
+    from reportgen.batch import Outcome, Task, Terminated, run_batch
+    from reportgen.kernels import DEFAULT_TIMEOUT
 
     try:
         names = _authority_list(authorities)
+        expanded = _is_expanded(authorities)
         tasks, skipped = [], []
         for p in _period_list(period, periods):
             for a in names:
-                reason = _unpublished(a, p, source) if _is_all(authorities) else ""
+                reason = _unpublished(a, p, source) if expanded else ""
                 if reason:
                     skipped.append(Outcome(a, p, "skipped", 0.0, reason=reason))
                 else:
-                    tasks.append(Task(authority=a, period=p, source=source, layout=layout, out=out))
+                    tasks.append(
+                        Task(
+                            authority=a,
+                            period=p,
+                            source=source,
+                            input=input,
+                            layout=layout,
+                            out=out,
+                        )
+                    )
+        if executor not in ("process", "dask"):
+            raise ReportgenError(f"unknown executor '{executor}': expected process or dask")
+        if scheduler and executor != "dask":
+            raise ReportgenError("SCHEDULER is for EXECUTOR=dask: drop it or add EXECUTOR=dask")
     except ReportgenError as error:
         _fail(error)
         return
-    outcomes = run_batch(tasks, workers, Path(out or "out"), console, skipped=skipped)
+    try:
+        outcomes = run_batch(
+            tasks,
+            workers,
+            Path(out or "out"),
+            console,
+            skipped=skipped,
+            executor=executor,
+            scheduler=scheduler,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            resume=resume,
+        )
+    except Terminated:
+        err.print("[bold red]stopped[/] (SIGTERM): unfinished reports were not written")
+        raise typer.Exit(143) from None
+    except KeyboardInterrupt:
+        err.print("[bold red]stopped[/] (Ctrl-C): unfinished reports were not written")
+        raise typer.Exit(130) from None
+    except ReportgenError as error:
+        _fail(error)
+        return
     failed = sum(o.status == "failed" for o in outcomes)
     if failed:
+        err.print(
+            f"[bold red]{failed} report(s) failed[/]: see the table above and {Path(out or 'out') / 'batch.json'}"
+        )
         raise typer.Exit(1)
 
 

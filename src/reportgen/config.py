@@ -92,7 +92,10 @@ class TargetParams(BaseModel):
     def _known_indicator(cls, value: str) -> str:
         from reportgen.indicators import registry
 
-        registry.get(value)  # raises with "did you mean"
+        try:
+            registry.get(value)
+        except ReportgenError as error:  # reported with the file and key by load_params
+            raise ValueError(str(error)) from None
         return value
 
 
@@ -112,7 +115,10 @@ class CommitmentParams(BaseModel):
         from reportgen.indicators import registry
 
         if value is not None:
-            registry.get(value)
+            try:
+                registry.get(value)
+            except ReportgenError as error:
+                raise ValueError(str(error)) from None
         return value
 
     @model_validator(mode="after")
@@ -177,6 +183,9 @@ class ReportParams(BaseModel):
     required_sections
         Parts the author must write for this authority; a missing one is an error before any
         notebook runs.
+    allow_invalid_903
+        Write a 903-based report even when the return has validation errors (they are listed in
+        the data-quality appendix). Warnings never block.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -191,6 +200,16 @@ class ReportParams(BaseModel):
     input: Path | None = None
     layout: Layout
 
+    @field_validator("out")
+    @classmethod
+    def _no_parent_steps(cls, value: Path) -> Path:
+        if ".." in Path(value).parts:
+            raise ValueError(
+                f"output folder {str(value)!r} contains '..': give a folder inside or an "
+                "absolute path without '..'"
+            )
+        return value
+
     @field_validator("layout")
     @classmethod
     def _known_layout(cls, value: str) -> str:
@@ -202,6 +221,7 @@ class ReportParams(BaseModel):
                 "(templates/layouts/*.yaml)"
             )
         return value
+
     out: Path = DEFAULT_OUT_DIR
     committee: str = Field(min_length=1)
     report_of: str = Field(min_length=1)
@@ -217,6 +237,7 @@ class ReportParams(BaseModel):
     commitments: list[CommitmentParams] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)
     required_sections: list[str] = Field(default_factory=list)
+    allow_invalid_903: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -377,6 +398,7 @@ def load_params(
     layout: str | None = None,
     out: str | Path | None = None,
     overrides: dict[str, Any] | None = None,
+    params_file: Path | str | None = None,
     params_dir: str | Path = PARAMS_DIR,
 ) -> ReportParams:
     """Merge defaults, the authority's file and command-line values into checked parameters.
@@ -391,6 +413,9 @@ def load_params(
         YAML files, else the latest published collection year (``"2024-25"``).
     source, input, layout, out
         Command-line values; ``None`` means "not given".
+    params_file
+        A YAML file of further values for this run (``--params FILE``), applied after the
+        authority's file and before the command line.
     overrides
         Further field values from the command line (``None`` values ignored); the keyword
         arguments above win over them.
@@ -470,7 +495,12 @@ def load_params(
                 )
         apply(layer, authority_label)
 
-    # 4. The command line.
+    # 4. A params file for this run, then the command line.
+    if params_file is not None:
+        run_path = Path(params_file)
+        if not run_path.is_file():
+            raise ParamsError(f"params file {str(run_path)!r} not found: check the --params path")
+        apply(_read_yaml(run_path), _label(run_path))
     apply(dict(overrides or {}), COMMAND_LINE)
     apply(
         {"period": period, "source": source, "input": input, "layout": layout, "out": out},

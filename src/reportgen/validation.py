@@ -271,6 +271,24 @@ def _check_required(c: _Collector) -> None:
             )
 
 
+def _check_not_empty(c: _Collector) -> list[Problem]:
+    """Header and Episodes with a header row but no data: nothing can be counted from them."""
+    return [
+        Problem(
+            file=c.file(table),
+            row=None,
+            child=None,
+            column=None,
+            value=None,
+            message=f"{table} has no data rows: a return needs at least one {table} row",
+            severity="error",
+            check="empty",
+        )
+        for table in ("Header", "Episodes")
+        if table in c.tables and c.tables[table].empty
+    ]
+
+
 def _date_message(raw: str) -> str:
     if _ISO.match(raw):
         parsed = pd.to_datetime(raw[:10], format="%Y-%m-%d", errors="coerce")
@@ -650,6 +668,7 @@ def validate_return(folder: Path | str, year: int) -> list[Problem]:
     scan = scan_return(folder, year)
     problems = [_from_issue(issue) for issue in scan.issues]
     collector = _Collector(scan)
+    problems.extend(_check_not_empty(collector))
     _check_required(collector)
     _check_dates(collector)
     _check_codes(collector)
