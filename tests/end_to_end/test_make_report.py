@@ -184,3 +184,10 @@ def test_leicestershire_figures_equal_dfe_published_values(report):
     body = "\n".join(p.text for p in document.paragraphs)
     assert "At 31 March 2025 there were 694 children looked after by Leicestershire" in body
     assert "59%" in body and "94%" in body
+
+
+def test_no_child_level_identifiers(report):
+    from reportgen.privacy import scan_docx
+
+    _, path = report
+    assert scan_docx(path) == []
