@@ -39,6 +39,7 @@ from reportgen.committee import CommitteeDetails
 from reportgen.errors import ParamsError, PeriodError, ReportgenError
 from reportgen.paths import DEFAULT_OUT_DIR, KERNEL_NAME, PARAMS_DIR, PROJECT_ROOT
 from reportgen.periods import Period, parse_period, year_label
+from reportgen.suppression import DisclosurePolicy
 
 Source = Literal["published", "ssda903", "synthetic"]
 Layout = str
@@ -186,6 +187,8 @@ class ReportParams(BaseModel):
     allow_invalid_903
         Write a 903-based report even when the return has validation errors (they are listed in
         the data-quality appendix). Warnings never block.
+    disclosure
+        Small-number rules for figures from 903 data (:mod:`reportgen.suppression`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -238,6 +241,7 @@ class ReportParams(BaseModel):
     sections: dict[str, str] = Field(default_factory=dict)
     required_sections: list[str] = Field(default_factory=list)
     allow_invalid_903: bool = False
+    disclosure: DisclosurePolicy = Field(default_factory=DisclosurePolicy)
 
     @model_validator(mode="before")
     @classmethod

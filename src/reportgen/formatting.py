@@ -17,8 +17,11 @@ MARKER_TEXT = {
     "low": "less than 0.5%",
     "u": "low reliability",
     "not published": "not published",
+    "suppressed": "fewer than 5",
+    "secondary": "withheld to protect a small number",
+    "not available": "not available",
 }
-"""How each DfE marker reads in a sentence."""
+"""How each marker reads in a sentence (``suppressed`` and ``secondary``: our own suppression)."""
 
 MARKER_CELL = {
     "c": "withheld",
@@ -28,8 +31,11 @@ MARKER_CELL = {
     "x": "n/a",
     "u": "n/a",
     "not published": "n/a",
+    "suppressed": "<5",
+    "secondary": "withheld",
+    "not available": "n/a",
 }
-"""How each DfE marker reads in a table cell (explained in the appendix)."""
+"""How each marker reads in a table cell (explained in the appendix)."""
 
 
 def is_missing(value: float | None) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from reportgen import charts
+from reportgen import charts, suppression
 from reportgen.config import ReportParams, load_params
 from reportgen.errors import ParamsError
 from reportgen.formatting import format_cell
@@ -48,26 +48,49 @@ CARE_LEAVER_MEASURES = {
 def compute_indicators(family: str, params: ReportParams) -> list[IndicatorResult]:
     """Indicator results for one family, from the source the params name.
 
+    ``published`` reads the DfE tables; ``ssda903`` validates the returns in ``params.input``
+    (refusing on errors unless ``allow_invalid_903``) and computes the authority's figures with
+    :mod:`reportgen.indicators.engine`, comparators from the published tables; ``synthetic``
+    does the same on returns from :func:`reportgen.sources.synthetic.ensure_return`.
+
     Raises
     ------
     ParamsError
-        For an unknown family or a source this version cannot read yet.
+        For an unknown family, or SOURCE=synthetic before its generator exists.
+    DataError
+        For 903 returns with validation errors (without the override).
     """
     if family not in FAMILIES:
         raise ParamsError(
             f"unknown report section '{family}': expected one of {', '.join(FAMILIES)}"
         )
+    if params.source in ("ssda903", "synthetic"):
+        from reportgen.indicators import engine
+
+        return engine.report_results(family, params)
     if params.source != "published":
-        raise ParamsError(
-            f"SOURCE={params.source} is not available yet: use SOURCE=published "
-            "(903 returns and synthetic data are planned)"
-        )
+        raise ParamsError(f"unknown SOURCE={params.source}: use published, ssda903 or synthetic")
     return published.family_results(
         family,
         params.authority_code,
         params.period_obj.collection_year,
         list(params.statistical_neighbours),
     )
+
+
+def disclosed_indicators(family: str, params: ReportParams) -> list[IndicatorResult]:
+    """A family's indicators after disclosure control (:mod:`reportgen.suppression`).
+
+    Figures from an authority's own data are checked across all three families at once (a
+    total in one family can reveal a part in another); published figures keep the DfE's markers.
+    """
+    own = compute_indicators(family, params)
+    if params.source == "published":
+        return own
+    everything = [
+        r for f in FAMILIES for r in (own if f == family else compute_indicators(f, params))
+    ]
+    return [r for r in suppression.apply(everything, params.disclosure) if r.family == family]
 
 
 def _chart_builders(
@@ -182,7 +205,7 @@ def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> Se
         authority_name=report_params.authority_name,
         period=report_params.period,
         source=report_params.source,
-        indicators=compute_indicators(family, report_params),
+        indicators=disclosed_indicators(family, report_params),
     )
     section.charts = draw_charts(section, folder)
     write_section(section, folder)
