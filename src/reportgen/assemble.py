@@ -66,6 +66,12 @@ FAMILY_HEADINGS = {
     "adoption": "Adoption and special guardianship",
     "care_leavers": "Care leavers",
 }
+SYNTHETIC_NOTICE = (
+    "SYNTHETIC DATA: the figures for this authority are generated test data, not real children. "
+    "Do not use this paper for decisions."
+)
+"""Shown on the front page of every report made from synthetic 903 data."""
+
 APPENDICES = (("A", "Data and definitions"), ("B", "Indicator tables with five-year trends"))
 
 
@@ -391,6 +397,7 @@ def build_report(
         subject=f"Children in care, adoption and care leavers: {name}, {period}",
         author=f"{name} Council" if "Council" not in name else name,
         details=params.committee_details.front_sheet(params.report_of),
+        notice=SYNTHETIC_NOTICE if params.source == "synthetic" else "",
     )
 
 
