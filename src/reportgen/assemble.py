@@ -32,7 +32,7 @@ from reportgen.model import (
 )
 from reportgen.narrative_context import NarrativeContext
 from reportgen.officer_sections import officer_inline, officer_written, own_folder
-from reportgen.periods import year_label
+from reportgen.periods import parse_period, year_label
 from reportgen.plans import PlanItem, get_plan, paragraph_numbers
 from reportgen.report_context import Context, Results
 from reportgen.sections import CHART_STEMS
@@ -75,6 +75,18 @@ SYNTHETIC_NOTICE = (
 APPENDICES = (("A", "Data and definitions"), ("B", "Indicator tables with five-year trends"))
 
 
+def comparator_label(period: str) -> str:
+    """The year England and neighbour figures are for: the period itself when it is a
+    collection year, else the DfE's latest published year ("latest year" when unknown)."""
+    parsed = parse_period(period)
+    if parsed.is_collection_year:
+        return period
+    from reportgen.indicators.engine import comparator_year
+
+    year = comparator_year(parsed)
+    return year_label(year) if year else "latest year"
+
+
 def comparison_table(
     results: list[IndicatorResult], authority: str, period: str, previous: str, caption: str
 ) -> Table:
@@ -89,9 +101,11 @@ def comparison_table(
         )
         for r in results
     )
+    previous = next((r.previous_period for r in results if r.previous_period), previous)
+    compared = comparator_label(period)
     return Table(
         caption=caption,
-        columns=("Indicator", period, previous, f"England {period}", f"Neighbours {period}"),
+        columns=("Indicator", period, previous, f"England {compared}", f"Neighbours {compared}"),
         rows=rows,
         numeric_columns=(1, 2, 3, 4),
         source=SOURCE_LINE,

@@ -250,6 +250,9 @@ def five_year_clause(result: IndicatorResult) -> str:
     return f"in {year} it was {format_value(first, result.unit)}"
 
 
+SINGULAR = {"children": "child", "young people": "young person", "care leavers": "care leaver"}
+
+
 def count_phrase(value: float | None, noun: str, marker: str | None = None) -> str:
     """``"37 children"``, ``"no children"``, or the marker's wording.
 
@@ -264,4 +267,6 @@ def count_phrase(value: float | None, noun: str, marker: str | None = None) -> s
     assert value is not None
     if whole(value) == 0:
         return f"no {noun}"
+    if whole(value) == 1:
+        noun = SINGULAR.get(noun, noun)
     return f"{format_value(value, 'count')} {noun}"

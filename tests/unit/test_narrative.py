@@ -124,3 +124,5 @@ def test_suppressed_previous_gives_no_change_words():
 def test_zero_counts_read_as_no_children():
     assert nv.count_phrase(0, "children") == "no children"
     assert nv.count_phrase(1, "child") == "1 child"
+    assert nv.count_phrase(1, "children") == "1 child"
+    assert nv.count_phrase(2, "children") == "2 children"
