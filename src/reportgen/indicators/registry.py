@@ -3,7 +3,8 @@
 Every id here is stable: it is used in the indicators JSON, narrative templates, params (targets)
 and tests. Renaming one is a breaking change. The registry holds metadata only (title, definition,
 unit, polarity, numerator, denominator, source tables); values come from
-:mod:`reportgen.indicators.published` (DfE tables) or, later, from the SSDA903 indicator engine.
+:mod:`reportgen.indicators.published` (DfE tables) or from the SSDA903 indicator engine
+(:mod:`reportgen.indicators.engine`; :attr:`Indicator.ssda903` gives each id's 903 function).
 
 Additions to §0, all needed to carry what the DfE publishes by local authority:
 
@@ -24,10 +25,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from reportgen.errors import ParamsError
 from reportgen.indicators.result import Polarity, Unit
+
+if TYPE_CHECKING:
+    from reportgen.indicators.measures import Spec
 
 Family = Literal["sufficiency", "adoption", "care_leavers"]
 
@@ -80,6 +84,23 @@ class Indicator:
     numerator: str
     denominator: str = ""
     source_tables: tuple[str, ...] = ()
+
+    @property
+    def ssda903(self) -> Spec | None:
+        """The 903 computation of this id: its function, timing (``snapshot``, ``flow``,
+        ``rolling_year``, ``lookback``, ``rolling_3_years`` or ``birthdays``) and the 903 tables
+        it reads; ``None`` when the id is not computed from 903 returns (England-only figures).
+        """
+        from reportgen.indicators import engine  # noqa: F401  (registers the functions)
+        from reportgen.indicators.measures import FUNCTIONS
+
+        return FUNCTIONS.get(self.id)
+
+    @property
+    def ssda903_tables(self) -> tuple[str, ...]:
+        """903 tables the id needs (``()`` when not computed from 903 returns)."""
+        spec = self.ssda903
+        return spec.tables if spec else ()
 
     def __post_init__(self) -> None:
         checks = (("family", FAMILIES), ("unit", get_args(Unit)), ("polarity", get_args(Polarity)))
