@@ -62,7 +62,7 @@ def test_report_from_903_returns(tmp_path, period, folder, day):
     out = tmp_path / "E10000018" / folder
     written = list(out.glob("*.docx"))
     assert len(written) == 1
-    assert f"At {day} there were 1 children looked after" in _text(written[0])
+    assert f"At {day} there was 1 child looked after" in _text(written[0])
     section = json.loads((out / "work" / "sufficiency.json").read_text())
     values = {r["id"]: r for r in section["indicators"]}
     assert values["cla_at_end"]["value"] == 1
