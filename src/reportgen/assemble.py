@@ -73,6 +73,7 @@ SYNTHETIC_NOTICE = (
 """Shown on the front page of every report made from synthetic 903 data."""
 
 APPENDICES = (("A", "Data and definitions"), ("B", "Indicator tables with five-year trends"))
+DASHBOARD_APPENDIX = ("C", "Monthly sufficiency dashboard")
 
 
 def comparator_label(period: str) -> str:
@@ -399,6 +400,9 @@ def build_report(
     vary_openings(body, context)
     fill_key_messages(body, context)
     context.appendices = [_appendix_a(context), _appendix_b(context)]
+    dashboard = _appendix_dashboard(context)
+    if dashboard is not None:
+        context.appendices.append(dashboard)
     return Report(
         title=params.report_title,
         committee=params.committee,
@@ -548,3 +552,46 @@ def _appendix_b(c: Context) -> Appendix:
             )
         )
     return Appendix(*APPENDICES[1], sections)
+
+
+DASHBOARD_LABELS = {
+    "cla_at_end": "Children looked after at the month end",
+    "started": "Started to be looked after",
+    "ceased": "Ceased to be looked after",
+    "placement_foster_in_house": "In-house foster placements",
+    "placement_foster_ifa": "Independent fostering agency placements",
+    "placement_childrens_homes": "Children's homes",
+    "placement_supported_accommodation": "Supported accommodation",
+    "placed_outside_la_pct": "Placed outside the authority (%)",
+}
+
+
+def _appendix_dashboard(c: Context) -> Appendix | None:
+    """Appendix C: the monthly sufficiency dashboard (903 data only), as Southwark's."""
+    months = c.s.sections["sufficiency"].monthly
+    if not months:
+        return None
+    labels = list(months)
+    shown = [k for k in DASHBOARD_LABELS if any(months[m].get(k) is not None for m in labels)]
+
+    def cell(value: float | str | None, key: str) -> str:
+        if value == "suppressed":
+            return "<5"
+        unit = "percent" if key.endswith("_pct") else "count"
+        return format_cell(value, unit, "not available")  # type: ignore[arg-type]
+
+    rows = tuple((DASHBOARD_LABELS[k], *(cell(months[m].get(k), k) for m in labels)) for k in shown)
+    short = [f"{parse_period(m).start:%b %y}" for m in labels]
+    table = Table(
+        caption=f"Monthly sufficiency dashboard, {c.name}, {short[0]} to {short[-1]}",
+        columns=("Measure", *short),
+        rows=rows,
+        numeric_columns=tuple(range(1, len(short) + 1)),
+        source=f"Source: {c.name}'s SSDA903 data; '<5' marks a figure of fewer than 5, withheld.",
+    )
+    intro = Paragraph(
+        "Snapshot measures are taken on the last day of each month; starts and ceased count the "
+        "children in the month (first start, last cessation).",
+        numbered=False,
+    )
+    return Appendix(*DASHBOARD_APPENDIX, [Section("Dashboard", [intro, table], level=1)])

@@ -207,6 +207,10 @@ def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> Se
         source=report_params.source,
         indicators=disclosed_indicators(family, report_params),
     )
+    if family == "sufficiency" and report_params.source != "published":
+        from reportgen.indicators.engine import monthly
+
+        section.monthly = suppression.monthly(monthly(report_params), report_params.disclosure)
     section.charts = draw_charts(section, folder)
     write_section(section, folder)
     return section

@@ -205,3 +205,24 @@ def apply(
 def withheld(results: Iterable[IndicatorResult]) -> list[IndicatorResult]:
     """The results whose current figure was withheld (for the appendix: which, never what)."""
     return [r for r in results if r.marker in (PRIMARY, SECONDARY)]
+
+
+def monthly(
+    table: dict[str, dict[str, float | None]], policy: DisclosurePolicy | None = None
+) -> dict[str, dict[str, float | str | None]]:
+    """Disclosure control for the monthly dashboard: small counts, and percentages of a small
+    number of children looked after, become ``"suppressed"``."""
+    policy = policy or DisclosurePolicy()
+    out: dict[str, dict[str, float | str | None]] = {}
+    for month, row in table.items():
+        small_base = _small(row.get("cla_at_end"), policy)
+        out[month] = {
+            key: (
+                PRIMARY
+                if (key.endswith("_pct") and small_base and not is_missing(value))
+                or (not key.endswith("_pct") and _small(value, policy))
+                else value
+            )
+            for key, value in row.items()
+        }
+    return out

@@ -67,6 +67,13 @@ def test_report_from_903_returns(tmp_path, period, folder, day):
     values = {r["id"]: r for r in section["indicators"]}
     assert values["cla_at_end"]["value"] == 1
     assert values["cla_at_end"]["england"] == 81_770  # DfE published, 31 March 2025
+    # the monthly dashboard (Appendix C): twelve months ending with the period's last month,
+    # whose month-end count is the period-end count above
+    months = section["monthly"]
+    last_month = f"{day.split()[-1]}-{ {'March': '03', 'December': '12'}[day.split()[1]] }"
+    assert len(months) == 12 and list(months)[-1] == last_month
+    assert months[last_month]["cla_at_end"] == 1
+    assert "Appendix C: Monthly sufficiency dashboard" in _text(written[0])
 
 
 def test_report_refuses_returns_with_errors(tmp_path):

@@ -116,3 +116,26 @@ def test_percentages_of_a_withheld_denominator_are_withheld():
     )
     assert out["cl_19_21_eet_pct"].value is None and out["cl_19_21_eet_pct"].marker == "suppressed"
     assert out["placed_outside_la_pct"].value is None
+
+
+def test_monthly_dashboard_withholds_small_counts_and_their_percentages():
+    from reportgen.suppression import monthly
+
+    table = {
+        "2025-01": {"cla_at_end": 40, "started": 3, "ceased": 0, "placed_outside_la_pct": 25.0},
+        "2025-02": {"cla_at_end": 4, "started": 6, "ceased": None, "placed_outside_la_pct": 50.0},
+    }
+    assert monthly(table) == {
+        "2025-01": {
+            "cla_at_end": 40,
+            "started": "suppressed",
+            "ceased": 0,
+            "placed_outside_la_pct": 25.0,
+        },
+        "2025-02": {
+            "cla_at_end": "suppressed",
+            "started": 6,
+            "ceased": None,
+            "placed_outside_la_pct": "suppressed",
+        },
+    }

@@ -215,7 +215,7 @@ def column_widths(table: Table, total_cm: float, font_pt: float = 12.0) -> list[
         figure_cm = min(
             NUMERIC_COLUMN_CM, (total_cm - MIN_LABEL_COLUMN_CM * len(text)) / len(numeric)
         )
-        figure_cm = round(max(figure_cm, 1.2), 2)
+        figure_cm = round(max(figure_cm, 0.9), 2)
         for i in numeric:
             widths[i] = max(figure_cm, need[i])
     left = max(

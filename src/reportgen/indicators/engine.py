@@ -742,6 +742,50 @@ def _synthetic_history(params: Any) -> History:
     return made if isinstance(made, History) else load_history(made)
 
 
+def params_history(params: Any) -> History:
+    """The 903 history a report's params point at (synthetic or the authority's returns)."""
+    return (
+        _synthetic_history(params) if params.source == "synthetic" else load_history(params.input)
+    )
+
+
+DASHBOARD_IDS = (
+    "cla_at_end",
+    "started",
+    "ceased",
+    "placement_foster_in_house",
+    "placement_foster_ifa",
+    "placement_childrens_homes",
+    "placement_supported_accommodation",
+    "placed_outside_la_pct",
+)
+"""The measures of the monthly dashboard (after Southwark's sufficiency dashboard)."""
+
+
+def monthly(params: Any, months: int = 12) -> dict[str, dict[str, float | None]]:
+    """The dashboard measures for each of the ``months`` calendar months ending with the period.
+
+    Returns
+    -------
+    dict
+        ``{"2025-01": {"cla_at_end": 694.0, ...}, ...}`` oldest first; empty for published data.
+    """
+    if params.source == "published":
+        return {}
+    history = params_history(params)
+    end = params.period_obj.end
+    labels = []
+    year, month = end.year, end.month
+    for _ in range(months):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    out = {}
+    for label in reversed(labels):
+        found = compute(history, params.authority_code, label)
+        out[label] = {i: (found[i].value if i in found else None) for i in DASHBOARD_IDS}
+    return out
+
+
 def report_results(family: str, params: Any) -> list[IndicatorResult]:
     """What ``sections.compute_indicators`` returns for the ``ssda903`` and ``synthetic``
     sources: the family's results for the authority and period in ``params``."""

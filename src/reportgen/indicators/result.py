@@ -65,6 +65,9 @@ class SectionResult(BaseModel):
     source: str
     indicators: list[IndicatorResult]
     charts: list[ChartRef] = Field(default_factory=list)
+    monthly: dict[str, dict[str, float | str | None]] = Field(default_factory=dict)
+    """Dashboard measures by calendar month (903 data only); ``"suppressed"`` where disclosure
+    control withheld the figure."""
 
     def get(self, indicator_id: str) -> IndicatorResult | None:
         """Return the result for ``indicator_id``, or None when the family has none."""
