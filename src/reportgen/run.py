@@ -64,11 +64,17 @@ _HASHES: dict[tuple[str, int, int], str] = {}
 
 
 def sha256(path: Path) -> str:
-    """Hex SHA-256 of a file (remembered while its size and modification time stay the same)."""
+    """Hex SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _input_sha256(path: Path) -> str:
+    """:func:`sha256` of an input, remembered while its size and modification time stay the same
+    (a batch worker hashes the same data files for every report)."""
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
     if key not in _HASHES:
-        _HASHES[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        _HASHES[key] = sha256(path)
     return _HASHES[key]
 
 
@@ -95,7 +101,7 @@ def input_hashes(params: ReportParams) -> dict[str, str]:
         files += _files_under(Path(params.input))
     root = DATA_DIR.parents[1]
     return {
-        str(p.relative_to(root) if p.is_relative_to(root) else p): sha256(p)
+        str(p.relative_to(root) if p.is_relative_to(root) else p): _input_sha256(p)
         for p in files
         if p.exists()
     }
@@ -108,7 +114,9 @@ def code_hash() -> str:
     for path in _files_under(package):
         if path.suffix in (".pyc", ".pyo"):
             continue
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + sha256(path).encode())
+        digest.update(
+            str(path.relative_to(package)).encode() + b"\0" + _input_sha256(path).encode()
+        )
     return digest.hexdigest()
 
 
@@ -254,7 +262,8 @@ def _html_exporter():
         The same document (equal once parsed; a test compares them): the accessibility pass
         that nbconvert does by re-parsing the whole page with BeautifulSoup (alt text on images,
         focusable cells) is done with two regular expressions, and pygments' highlighted input,
-        already escaped, is not run through bleach again. Outputs are still sanitised.
+        already escaped, is not run through bleach again (anything else nbconvert sanitises, it
+        still does).
         """
 
         def from_notebook_node(self, nb, resources=None, **kw):
@@ -380,7 +389,8 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             "versions": versions(),
             "timings_seconds": timings,
             "outputs": {"report": docx_path.name, "sha256": sha256(docx_path)},
-            "notebooks_restricted": False,
+            # 903 notebooks may show child-level detail to analysts: restricted, never for publication
+            "notebooks_restricted": params.source != "published" and params.keep_notebooks,
             "still_to_write": still_to_write(params),
             "errors": [],
         }

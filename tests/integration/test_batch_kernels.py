@@ -1,0 +1,174 @@
+"""A kernel reused across reports: nothing leaks from one authority into the next, timeouts and
+dead kernels fail the notebook with papermill's banner, one client per kernel, prompt shutdown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from papermill.exceptions import PapermillExecutionError
+
+from reportgen.config import load_params
+from reportgen.kernels import ReusableKernel, run_notebook
+from reportgen.run import run_report
+
+pytestmark = pytest.mark.slow
+
+PROBE = """\
+def _probe(path):
+    import json, os, sys
+    names = sorted(
+        n for n in globals()
+        if not n.startswith("_") and n not in ("In", "Out", "exit", "quit", "get_ipython")
+    )
+    state = {"names": names, "cwd": os.getcwd()}
+    if "matplotlib" in sys.modules:
+        import matplotlib, matplotlib.pyplot as plt
+        state["rc"] = {k: repr(v) for k, v in matplotlib.rcParams.items() if k != "backend"}
+        state["figures"] = plt.get_fignums()
+    if "pandas" in sys.modules:
+        import pandas
+        state["max_rows"] = pandas.get_option("display.max_rows")
+    with open(path, "w") as f:
+        json.dump(state, f)
+_probe(PATH)
+del _probe
+"""
+
+LEAK = """\
+leaked_from_a = "Southwark"
+import os
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+sns.set_theme(style="darkgrid", palette="dark", font_scale=2)
+mpl.rcParams["lines.linewidth"] = 9
+plt.figure()
+pd.set_option("display.max_rows", 3)
+os.chdir("/")
+"""
+
+WARM = "import matplotlib.pyplot, pandas, seaborn, reportgen.sections\ndel matplotlib, pandas, seaborn, reportgen\n"
+
+
+def _probe(kernel, path):
+    assert kernel.execute(PROBE.replace("PATH", repr(str(path))))
+    return json.loads(path.read_text())
+
+
+def _digests(folder):
+    """sha256 of the report, its section JSON and its charts (what the notebooks produced)."""
+    files = sorted(folder.glob("*.docx")) + sorted((folder / "work").glob("*"))
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_nothing_leaks_from_one_authority_into_the_next(tmp_path):
+    a = load_params("Southwark", "2023-24", out=tmp_path / "reused")
+    b = load_params("Leicestershire", "2023-24", out=tmp_path / "reused")
+    with ReusableKernel() as kernel:
+        run_report(a, kernel=kernel)
+        during_a = _probe(kernel, tmp_path / "a.json")
+        assert {"params", "section", "work_dir"} <= set(during_a["names"])
+        assert kernel.execute(LEAK)
+        leaked = _probe(kernel, tmp_path / "leaked.json")
+        assert "leaked_from_a" in leaked["names"] and leaked["figures"] == [1]
+
+        kernel.clear()
+        before_b = _probe(kernel, tmp_path / "before_b.json")
+        run_report(b, kernel=kernel)
+
+    with ReusableKernel() as fresh:
+        assert fresh.execute(WARM)
+        fresh_state = _probe(fresh, tmp_path / "fresh.json")
+        b_fresh = load_params("Leicestershire", "2023-24", out=tmp_path / "fresh")
+        run_report(b_fresh, kernel=fresh)
+
+    # nothing set during A is there when B starts: variables, figures, styles, options, cwd
+    assert before_b["names"] == fresh_state["names"]
+    assert not {"leaked_from_a", "section", "params", "work_dir", "mpl"} & set(before_b["names"])
+    assert before_b["figures"] == []
+    assert before_b["max_rows"] == fresh_state["max_rows"] == 60
+    assert before_b["cwd"] == fresh_state["cwd"] != "/"
+    different = {k for k in fresh_state["rc"] if before_b["rc"].get(k) != fresh_state["rc"][k]}
+    assert not different, sorted(different)
+    # and B's outputs are byte for byte those of B on a fresh kernel
+    reused, fresh_files = _digests(b.out_dir), _digests(b_fresh.out_dir)
+    assert any(name.endswith(".png") for name in reused)
+    assert reused == fresh_files
+
+
+def _notebook(tmp_path, *sources):
+    notebook = new_notebook(cells=[new_code_cell(s) for s in sources])
+    notebook.cells[0].metadata["tags"] = ["parameters"]
+    notebook.metadata["kernelspec"] = {
+        "name": "reportgen",
+        "display_name": "reportgen",
+        "language": "python",
+    }
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+def _banner(path):
+    notebook = nbformat.read(path, as_version=4)
+    return "An Exception was encountered" in "".join(notebook.cells[0].source)
+
+
+def test_timeout_fails_the_notebook_with_a_banner_then_the_kernel_recovers(tmp_path):
+    source = _notebook(tmp_path, "x = 1", "import time\ntime.sleep(60)", "y = 2")
+    target = tmp_path / "out.ipynb"
+    with ReusableKernel(timeout=3) as kernel:
+        started = time.monotonic()
+        with pytest.raises(PapermillExecutionError) as caught:
+            run_notebook(source, target, {"x": 0}, kernel)
+        assert time.monotonic() - started < 15
+        assert caught.value.ename == "NotebookTimeout"
+        assert "more than 3 s" in caught.value.evalue
+        assert _banner(target)
+        kernel.reset()  # what a batch worker does after a failure
+        quick = _notebook(tmp_path, "x = 1", "z = x + 1")
+        run_notebook(quick, tmp_path / "after.ipynb", {"x": 5}, kernel)
+
+
+def test_a_dead_kernel_fails_the_notebook_with_a_banner(tmp_path):
+    source = _notebook(tmp_path, "x = 1", "import os\nos._exit(1)")
+    target = tmp_path / "out.ipynb"
+    with ReusableKernel(timeout=60) as kernel:
+        started = time.monotonic()
+        with pytest.raises(PapermillExecutionError) as caught:
+            run_notebook(source, target, {}, kernel)
+        assert time.monotonic() - started < 20
+        assert caught.value.ename == "DeadKernelError"
+        assert _banner(target)
+        kernel.reset()
+        run_notebook(_notebook(tmp_path, "x = 1"), tmp_path / "after.ipynb", {}, kernel)
+
+
+def test_one_client_per_kernel_and_prompt_shutdown(tmp_path, monkeypatch):
+    source = _notebook(tmp_path, "x = 1", "y = x * 2")
+    with ReusableKernel() as kernel:
+        manager = kernel.start()
+        opened = []
+        original = manager.client
+        monkeypatch.setattr(manager, "client", lambda **kw: opened.append(1) or original(**kw))
+        for i in range(3):
+            run_notebook(source, tmp_path / f"run{i}.ipynb", {"x": i}, kernel)
+            kernel.clear()
+        pid = kernel.pid
+        assert len(opened) <= 1  # the client opened at start is reused by every notebook
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the kernel is still running after shutdown")
