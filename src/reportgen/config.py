@@ -220,7 +220,7 @@ class ReportParams(BaseModel):
 
         if value not in PLANS:
             raise ValueError(
-                f"unknown layout '{value}': choose one of {', '.join(sorted(PLANS))} "
+                f"unknown layout {value!r}: choose one of {', '.join(sorted(PLANS))} "
                 "(templates/layouts/*.yaml)"
             )
         return value
