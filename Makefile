@@ -85,27 +85,20 @@ clean: ## Remove generated reports (out/)
 	rm -rf $(if $(strip $(OUT)),$(OUT),out)
 
 distclean: clean ## Also remove the virtual environment and caches
-	rm -rf $(VENV) $(AUDIT_VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT_VENV) .venv-903validator .pytest_cache .ruff_cache
 
-# --- Synthetic 903 returns checked by the DfE validator (csc-validator-be-903, its own venv:
-# it pins pandas < 2). AUTHORITY is a GSS code here (the validator needs it); VALIDATE_YEARS are
-# collection end years (the validator has rules from 2022-23).
-VALIDATOR_VENV ?= .venv-903validator
-VALIDATOR_PY   := $(VALIDATOR_VENV)/bin/python
-VALIDATE_YEARS ?= 2023 2024 2025
-VALIDATE_CODE   = $(if $(strip $(AUTHORITY)),$(AUTHORITY),E10000018)
-VALIDATE_OUT    = $(if $(strip $(OUT)),$(OUT),out/synthetic-validate)/$(VALIDATE_CODE)
+# --- The DfE's own 903 rules (csc-validator-be-903) run in their own environment under
+# ~/.cache/reportgen/dfe-validator (it pins pandas < 2); `reportgen validate --dfe-rules` and 903
+# reports make it on first use. AUTHORITY is whose return; VALIDATE_YEARS are collection years.
+VALIDATE_YEARS ?= 2022-23:2024-25
+VALIDATE_CODE   = $(if $(strip $(AUTHORITY)),$(AUTHORITY),Leicestershire)
+VALIDATE_OUT    = $(if $(strip $(OUT)),$(OUT),out/synthetic-validate)
 
-.PHONY: validate-synthetic
+.PHONY: dfe-validator validate-synthetic
 
-$(VALIDATOR_VENV)/.installed:
-	python3.11 -m venv $(VALIDATOR_VENV)
-	$(VALIDATOR_PY) -m pip install --quiet --disable-pip-version-check csc-validator-be-903==0.1.17
-	@touch $@
+dfe-validator: $(STAMP) ## Make the DfE 903 validator's own environment now (else made on first use)
+	$(BIN)/reportgen dfe-validator
 
-validate-synthetic: $(STAMP) $(VALIDATOR_VENV)/.installed ## Synthetic returns for AUTHORITY (GSS code), checked by the DfE 903 validator
-	$(BIN)/reportgen synth --authority $(VALIDATE_CODE) --years $(firstword $(VALIDATE_YEARS)):$(lastword $(VALIDATE_YEARS)) --seed $(or $(SEED),0) --out $(VALIDATE_OUT)
-	@for y in $(VALIDATE_YEARS); do \
-	  $(VALIDATOR_PY) scripts/dfe_validator_runner.py --year $$y --authority $(VALIDATE_CODE) \
-	    --this $(VALIDATE_OUT)/$$y --out $(VALIDATE_OUT)/dfe_validator_$$y.json --summary || exit 1; \
-	done
+validate-synthetic: $(STAMP) ## Synthetic returns for AUTHORITY, checked by reportgen and the DfE's 903 rules
+	$(BIN)/reportgen synth --authority "$(VALIDATE_CODE)" --years $(VALIDATE_YEARS) --seed $(or $(SEED),0) --out $(VALIDATE_OUT)
+	$(BIN)/reportgen validate $(VALIDATE_OUT) --dfe-rules --authority "$(VALIDATE_CODE)" --limit 20 --csv $(VALIDATE_OUT)/findings.csv

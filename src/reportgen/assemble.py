@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reportgen import key_messages
+from reportgen import data_quality, key_messages
 from reportgen import narrative as nv
 from reportgen.config import ReportParams
 from reportgen.errors import TemplateError
@@ -88,6 +88,14 @@ def comparator_label(period: str) -> str:
     return year_label(year) if year else "latest year"
 
 
+def comparator_cells(r: IndicatorResult) -> tuple[str, str]:
+    """The England and statistical-neighbour cells of one indicator's row ("n/a": no neighbours)."""
+    return (
+        format_cell(r.england, r.unit, r.england_marker),
+        format_cell(r.sn_mean, r.unit) if r.sn_n else "n/a",
+    )
+
+
 def comparison_table(
     results: list[IndicatorResult], authority: str, period: str, previous: str, caption: str
 ) -> Table:
@@ -97,8 +105,7 @@ def comparison_table(
             r.title,
             format_cell(r.value, r.unit, r.marker),
             format_cell(r.previous, r.unit, r.previous_marker),
-            format_cell(r.england, r.unit, r.england_marker),
-            format_cell(r.sn_mean, r.unit) if r.sn_n else "n/a",
+            *comparator_cells(r),
         )
         for r in results
     )
@@ -119,10 +126,7 @@ def trend_table(results: list[IndicatorResult], caption: str, period: str) -> Ta
     rows = tuple(
         (r.title,)
         + tuple(format_cell(r.trend.get(y), r.unit, None) for y in years)
-        + (
-            format_cell(r.england, r.unit, r.england_marker),
-            format_cell(r.sn_mean, r.unit) if r.sn_n else "n/a",
-        )
+        + comparator_cells(r)
         for r in results
     )
     return Table(
@@ -204,8 +208,19 @@ OWN_ONLY_PARTS = ("service_context", "resource_implications")
 def part_appendices_list(c: Context) -> list[Block]:
     """The list of appendices."""
     return [
-        Paragraph(f"Appendix {letter}: {title}", numbered=False) for letter, title in APPENDICES
+        Paragraph(f"Appendix {letter}: {title}", numbered=False)
+        for letter, title in (c.appendix_titles or APPENDICES)
     ]
+
+
+def planned_appendices(c: Context, quality: dict | None) -> list[tuple[str, str]]:
+    """``(letter, title)`` of the appendices :func:`build_report` will add, in order."""
+    titles = [tuple(a) for a in APPENDICES]
+    if c.s.sections["sufficiency"].monthly:
+        titles.append(DASHBOARD_APPENDIX)
+    if quality is not None:
+        titles.append((chr(ord(titles[-1][0]) + 1), data_quality.TITLE))
+    return titles
 
 
 KEY_MESSAGES_SLOT = Bullets(("key messages are filled in once the paragraphs are numbered",))
@@ -396,6 +411,8 @@ def build_report(
     name, period = params.authority_name, params.period
     context = Context(params, s, work_dir, year_label(params.period_obj.collection_year - 1))
     context.narrative = Narrative(context)
+    quality = data_quality.load(work_dir)
+    context.appendix_titles = planned_appendices(context, quality)
     body = arrange(get_plan(params.layout), context)
     vary_openings(body, context)
     fill_key_messages(body, context)
@@ -403,6 +420,9 @@ def build_report(
     dashboard = _appendix_dashboard(context)
     if dashboard is not None:
         context.appendices.append(dashboard)
+    if quality is not None:
+        letter = context.appendix_titles[len(context.appendices)][0]
+        context.appendices.append(data_quality.appendix(quality, letter, params))
     return Report(
         title=params.report_title,
         committee=params.committee,
@@ -575,8 +595,8 @@ def _appendix_dashboard(c: Context) -> Appendix | None:
     shown = [k for k in DASHBOARD_LABELS if any(months[m].get(k) is not None for m in labels)]
 
     def cell(value: float | str | None, key: str) -> str:
-        if value == "suppressed":
-            return "<5"
+        if value in ("suppressed", "secondary"):
+            return MARKER_CELL[value]  # type: ignore[index]
         unit = "percent" if key.endswith("_pct") else "count"
         return format_cell(value, unit, "not available")  # type: ignore[arg-type]
 
@@ -587,7 +607,8 @@ def _appendix_dashboard(c: Context) -> Appendix | None:
         columns=("Measure", *short),
         rows=rows,
         numeric_columns=tuple(range(1, len(short) + 1)),
-        source=f"Source: {c.name}'s SSDA903 data; '<5' marks a figure of fewer than 5, withheld.",
+        source=f"Source: {c.name}'s SSDA903 data; '<5' marks a figure of fewer than 5, withheld; "
+        "'withheld' a figure withheld so that a small number cannot be worked out from it.",
     )
     intro = Paragraph(
         "Snapshot measures are taken on the last day of each month; starts and ceased count the "

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import (
@@ -33,6 +34,9 @@ from rich.progress import (
 from rich.table import Table
 
 from reportgen.kernels import DEFAULT_TIMEOUT, ReusableKernel, process_memory_mb
+
+if TYPE_CHECKING:
+    from reportgen.config import ReportParams
 
 NOTEBOOKS_PER_REPORT = 3
 UNCHANGED = "unchanged since the last run (--resume)"
@@ -56,6 +60,19 @@ class Task:
     layout: str | None = None
     out: str | None = None
 
+    def params(self) -> ReportParams:
+        """The task's validated parameters (``load_params`` on its CLI values)."""
+        from reportgen.config import load_params
+
+        return load_params(
+            self.authority,
+            self.period,
+            source=self.source,
+            input=self.input,
+            layout=self.layout,
+            out=self.out,
+        )
+
 
 @dataclass
 class Outcome:
@@ -78,7 +95,6 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
     After a report the kernel's state is cleared; after a failed notebook or an unexpected error
     it is restarted, so nothing of one authority leaks into the next.
     """
-    from reportgen.config import load_params
     from reportgen.errors import NotebookError, ReportgenError
     from reportgen.run import run_report
 
@@ -86,14 +102,7 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
     period = task.period
     entered = False
     try:
-        params = load_params(
-            task.authority,
-            task.period,
-            source=task.source,
-            input=task.input,
-            layout=task.layout,
-            out=task.out,
-        )
+        params = task.params()
         period = params.period
         _CURRENT["final"] = params.out_dir
         entered = True
@@ -162,21 +171,13 @@ def resume_split(tasks: list[Task]) -> tuple[list[Task], list[Outcome]]:
 
     A task whose parameters do not load is kept: the worker reports the error.
     """
-    from reportgen.config import load_params
     from reportgen.errors import ReportgenError
     from reportgen.run import is_up_to_date
 
     todo, unchanged = [], []
     for task in tasks:
         try:
-            params = load_params(
-                task.authority,
-                task.period,
-                source=task.source,
-                input=task.input,
-                layout=task.layout,
-                out=task.out,
-            )
+            params = task.params()
             current = is_up_to_date(params)
         except (ReportgenError, OSError, ValueError):
             current = False

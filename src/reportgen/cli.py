@@ -102,6 +102,8 @@ def report(
         _fail(error)
         return
     console.print(f"[green]written[/] {result.docx}  ({result.timings.get('total', 0):.1f} s)")
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {note}")
     if result.still_to_write:
         from reportgen.officer_sections import OFFICER_PARTS, own_folder
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
@@ -24,22 +22,66 @@ def _problems(folder: Path, year: int | None) -> list[Any]:
     return engine.validate_input(folder)
 
 
-def _problem_table(problems: list[Any], limit: int) -> Any:
+def _findings_table(findings: list[Any], limit: int) -> Any:
     from rich.table import Table
 
-    table = Table("file", "row", "CHILD", "column", "value", "message", "severity")
-    for problem in problems[:limit]:
-        colour = "red" if problem.severity == "error" else "yellow"
+    colours = {"error": "red", "warning": "yellow"}
+    table = Table(
+        "source", "rule", "file", "row", "CHILD", "columns", "values", "message", "severity"
+    )
+    for f in findings[:limit]:
+        colour = colours.get(f.severity, "dim")
+        message = f"{f.message} [dim]({f.reason})[/]" if f.reason else f.message
         table.add_row(
-            problem.file,
-            "" if problem.row is None else str(problem.row),
-            problem.child or "",
-            problem.column or "",
-            problem.value or "",
-            problem.message,
-            f"[{colour}]{problem.severity}[/]",
+            f.source,
+            f.rule,
+            f.file,
+            "" if f.row is None else str(f.row),
+            f.child or "",
+            f.columns,
+            f.values,
+            message,
+            f"[{colour}]{f.severity}[/]",
         )
     return table
+
+
+def _dfe_runs(
+    folder: Path, year: int | None, previous: Path | None, authority: str | None
+) -> list[Any]:
+    from reportgen.authorities import lookup
+    from reportgen.dfe_rules import check_history, run_rules
+
+    code = lookup(authority).gss if authority else None
+    if year is None:
+        return check_history(folder, code)
+    labels = ("", f"{previous.name}/" if previous else "")
+    return [run_rules(folder, year, code, previous=previous, labels=labels)]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def dfe_summary(run: Any) -> str:
+    """One line about a DfE rules run: rules run, errors, known issues, failed rules, time."""
+    from reportgen.dfe_rules.findings import FAILED, KNOWN, counts
+    from reportgen.sources.ssda903 import year_label
+
+    by = counts(run.findings)
+    parts = [
+        f"{_plural(by.get('error', 0), 'error')} in "
+        f"{_plural(len({f.rule for f in run.errors}), 'rule')}",
+        _plural(by.get(KNOWN, 0), "known validator issue"),
+    ]
+    if by.get(FAILED):
+        parts.append(f"{_plural(by[FAILED], 'rule')} failed to run")
+    return (
+        f"DfE rules {year_label(run.year)} (csc-validator-be-903 {run.validator_version}, "
+        f"{run.authority}{', with the previous year' if run.previous else ''}): "
+        f"{run.rules_run} of {run.rules_total} rules ran; {'; '.join(parts)}; "
+        f"{'from the cache in' if run.cached else 'took'} {run.seconds:.1f} s"
+    )
 
 
 def validate(
@@ -50,48 +92,75 @@ def validate(
         int | None,
         typer.Option("--year", help="Collection end year of FOLDER (2025 = 2024-25)."),
     ] = None,
+    dfe_rules: Annotated[
+        bool,
+        typer.Option(
+            "--dfe-rules",
+            help="Also run the DfE's own 903 rules (csc-validator-be-903, in its own "
+            "environment, made on first use).",
+        ),
+    ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="The previous year's return, for the DfE's cross-year rules (with --year).",
+        ),
+    ] = None,
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            "--authority", help="Whose return (for the DfE rules); default: from home postcodes."
+        ),
+    ] = None,
     csv: Annotated[
-        Path | None, typer.Option("--csv", help="Also write every problem here.")
+        Path | None, typer.Option("--csv", help="Also write every finding here.")
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", help="Print at most this many problems.")
+        int, typer.Option("--limit", help="Print at most this many findings.")
     ] = SHOWN_PROBLEMS,
 ) -> None:
-    """Check 903 returns; print the problems (file, row, child, column, value, message) and
-    exit non-zero when there are errors."""
+    """Check 903 returns; print the findings (rule, file, row, child, columns, values, message)
+    and exit non-zero when there are errors."""
     from reportgen.cli import _fail, console
-    from reportgen.errors import ReportgenError
-    from reportgen.validation import has_errors, summarise, write_problems_csv
+    from reportgen.dfe_rules import ValidatorUnavailable, from_problem, write_findings_csv
+    from reportgen.errors import ParamsError, ReportgenError
+    from reportgen.validation import summarise
 
+    runs: list[Any] = []
+    skipped = ""
     try:
         if not folder.is_dir():
             raise ReportgenError(f"903 folder {folder} not found")
+        if previous is not None and (year is None or not dfe_rules):
+            raise ParamsError(
+                "--previous needs --year and --dfe-rules (without --year, every year folder is "
+                "checked with the one before it)"
+            )
         problems = _problems(folder, year)
+        if dfe_rules:
+            try:
+                runs = _dfe_runs(folder, year, previous, authority)
+            except ValidatorUnavailable as error:
+                skipped = f"DfE rules not run: {error}; reportgen's own checks are below"
+        findings = [from_problem(p) for p in problems] + [f for r in runs for f in r.findings]
         if csv is not None:
-            write_problems_csv(problems, csv)
+            write_findings_csv(findings, csv)
     except (ReportgenError, Exception) as error:  # noqa: BLE001
         _fail(error)
         return
-    if problems:
-        console.print(_problem_table(problems, limit))
-        if len(problems) > limit:
-            console.print(f"... and {len(problems) - limit} more (all of them: --csv FILE)")
-    console.print(f"{folder}: {summarise(problems)}" + (f"; written {csv}" if csv else ""))
-    if has_errors(problems):
+    if skipped:
+        console.print(f"[yellow]{skipped}[/]")
+    if findings:
+        console.print(_findings_table(findings, limit))
+        if len(findings) > limit:
+            console.print(f"... and {len(findings) - limit} more (all of them: --csv FILE)")
+    written = f"; written {csv}" if csv else ""
+    console.print(f"{folder}: reportgen checks: {summarise(problems)}{written}")
+    for run in runs:
+        console.print(dfe_summary(run))
+    if any(p.severity == "error" for p in problems) or any(r.errors for r in runs):
         raise typer.Exit(1)
-
-
-def _write_json(data: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1)
-            out.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def indicator_values(params: Any, allow_invalid: bool = False) -> dict[str, float | int | None]:
@@ -149,6 +218,7 @@ def indicators(
     ] = False,
 ) -> None:
     """Compute every indicator for one authority and period; write a flat JSON {id: value}."""
+    from reportgen.atomic import write_json
     from reportgen.cli import _fail, console
     from reportgen.config import load_params
     from reportgen.errors import ReportgenError
@@ -157,7 +227,7 @@ def indicators(
         params = load_params(authority, period, source=source, input=input)
         data = indicator_values(params, allow_invalid)
         if json_out is not None:
-            _write_json(data, json_out)
+            write_json(data, json_out)
     except (ReportgenError, Exception) as error:  # noqa: BLE001
         _fail(error)
         return
@@ -171,7 +241,26 @@ def indicators(
     )
 
 
+def dfe_validator() -> None:
+    """Make the DfE 903 validator's own environment (csc-validator-be-903, pinned) if it is
+    missing, and print where it is. ``validate --dfe-rules`` and 903 reports make it on first use."""
+    from reportgen.cli import _fail, console
+    from reportgen.dfe_rules.environment import VALIDATOR_VERSION, env_dir, is_ready
+
+    try:
+        from reportgen.dfe_rules import validator_python
+
+        if not is_ready():
+            console.print(f"making {env_dir()} (csc-validator-be-903 {VALIDATOR_VERSION}) ...")
+        python = validator_python()
+    except Exception as error:  # noqa: BLE001
+        _fail(error)
+        return
+    console.print(f"[green]ready[/] csc-validator-be-903 {VALIDATOR_VERSION}: {python}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the ``reportgen`` app."""
     app.command("validate")(validate)
+    app.command("dfe-validator")(dfe_validator)
     app.command("indicators")(indicators)

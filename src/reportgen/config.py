@@ -189,6 +189,9 @@ class ReportParams(BaseModel):
         the data-quality appendix). Warnings never block.
     disclosure
         Small-number rules for figures from 903 data (:mod:`reportgen.suppression`).
+    dfe_rules
+        In a 903-based report, run the DfE's own 903 validation rules (csc-validator-be-903, in
+        its own environment, made on first use) for the data-quality appendix.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -242,6 +245,7 @@ class ReportParams(BaseModel):
     required_sections: list[str] = Field(default_factory=list)
     allow_invalid_903: bool = False
     disclosure: DisclosurePolicy = Field(default_factory=DisclosurePolicy)
+    dfe_rules: bool = True
 
     @model_validator(mode="before")
     @classmethod

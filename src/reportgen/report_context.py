@@ -51,6 +51,9 @@ class Context:
         Label of the previous period ("2023-24").
     appendices
         The report's appendices (set by the assembler after the body is laid out).
+    appendix_titles
+        ``(letter, title)`` of each appendix the report will have, known before the body is
+        laid out (the body lists them).
     shown
         Ids of the indicators shown in the body's tables, in order (filled while laying out).
     narrative
@@ -62,6 +65,7 @@ class Context:
     work_dir: Path
     prev: str
     appendices: list[Appendix] = field(default_factory=list)
+    appendix_titles: list[tuple[str, str]] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     narrative: Any = None
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from papermill.exceptions import PapermillExecutionError
 
-from reportgen import __version__
+from reportgen import __version__, data_quality
 from reportgen.assemble import build_report
 from reportgen.config import ReportParams
 from reportgen.docx import write_report
@@ -53,6 +53,8 @@ class RunResult:
     out_dir: Path
     timings: dict[str, float] = field(default_factory=dict)
     still_to_write: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """One-line notes for the author (e.g. the DfE's 903 rules could not be run)."""
 
 
 def report_filename(params: ReportParams) -> str:
@@ -351,6 +353,11 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         from reportgen.indicators.engine import check_return
 
         check_return(params)
+    quality = None
+    if params.source != "published":  # reportgen's checks and the DfE's rules, for the appendix
+        t0 = time.perf_counter()
+        quality = data_quality.summarise(params)
+        quality_seconds = round(time.perf_counter() - t0, 3)
     final = params.out_dir
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = staging_path(final)
@@ -361,6 +368,9 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
+        if quality is not None:
+            data_quality.write(quality, staging / "work")
+            timings["data_quality"] = quality_seconds
         notebooks = []
         for family in FAMILIES:
             t0 = time.perf_counter()
@@ -392,6 +402,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             # 903 notebooks may show child-level detail to analysts: restricted, never for publication
             "notebooks_restricted": params.source != "published" and params.keep_notebooks,
             "still_to_write": still_to_write(params),
+            "data_quality": None if quality is None else quality["dfe"]["status"],
             "errors": [],
         }
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n")
@@ -414,4 +425,5 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         out_dir=final,
         timings=timings,
         still_to_write=still_to_write(params),
+        notes=data_quality.notes(quality),
     )

@@ -286,6 +286,8 @@ def _appendix_titles(c: Context) -> list[tuple[str, str]]:
     appendices are built after the body."""
     if c.appendices:
         return [(a.letter, a.title) for a in c.appendices]
+    if c.appendix_titles:
+        return list(c.appendix_titles)
     from reportgen.assemble import APPENDICES  # noqa: PLC0415 (assemble imports this module)
 
     return [(letter, title) for letter, title in APPENDICES]

@@ -39,9 +39,7 @@ over the rows that fail.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -152,18 +150,9 @@ def write_problems_csv(problems: Iterable[Problem], path: Path | str) -> Path:
     Path
         ``path``.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame = problems_frame(problems)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            frame.to_csv(out, index=False)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
+    from reportgen.atomic import write_csv
+
+    return write_csv(problems_frame(problems), path)
 
 
 # --------------------------------------------------------------------------------------------

@@ -74,6 +74,18 @@ def test_report_from_903_returns(tmp_path, period, folder, day):
     assert len(months) == 12 and list(months)[-1] == last_month
     assert months[last_month]["cla_at_end"] == 1
     assert "Appendix C: Monthly sufficiency dashboard" in _text(written[0])
+    # Appendix D: reportgen's checks and the DfE's 903 rules on the 2024-25 return, by rule,
+    # with no child's identifier (the fixture's children are C0001 to C0006)
+    text = _text(written[0])
+    assert text.count("Appendix D: Data quality of the 903 return") == 2  # listed, then given
+    assert "reportgen's own checks, which the calculations depend on" in text
+    run = json.loads((out / "run.json").read_text())
+    if run["data_quality"] == "ran":
+        assert "of the 305 rules for 2024-25 applied" in text
+        assert "Ofsted Unique reference number (URN) is required." in text  # rule 218's wording
+    else:
+        assert "The DfE's validation rules were not run" in text
+    assert "C000" not in text
 
 
 def test_report_refuses_returns_with_errors(tmp_path):

@@ -12,10 +12,10 @@ its figures are compared with :func:`reportgen.indicators.published.published_va
   rounded to a whole number (Rutland ceases care for about 10 children a year: one child is 10
   points, and a suppressed group's target can be a fraction of a child).
 
-Where the authority's figure is suppressed (``c``) or not applicable, England's share is the
-target, as it is the generator's: for a single percentage England's percentage, and within a
-breakdown (reasons ceased, placement mix) England's shares of what the authority's published
-groups leave of its total, so that the breakdown still adds up. Run ``python tests/integration/test_synthetic_calibration.py``
+Where the authority's figure is suppressed (``c``) or not applicable, the target is the
+generator's England fallback (:mod:`reportgen.sources.synthetic.targets`): for a single percentage
+England's percentage, and within a breakdown (reasons ceased, placement mix) England's shares of
+what the authority's published groups leave of its total, so that the breakdown still adds up. Run ``python tests/integration/test_synthetic_calibration.py``
 to print the whole comparison table.
 """
 
@@ -28,23 +28,21 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators.published import ENGLAND_CODE, published_values
+from reportgen.sources.synthetic.targets import (
+    CARE_LEAVER_BANDS,
+    CEASED_GROUPS,
+    PLACEMENT_GROUPS,
+    filled_group_counts,
+    filled_pct,
+)
 
 AUTHORITIES = {"E10000018": "Leicestershire", "E09000028": "Southwark", "E06000017": "Rutland"}
 YEARS = (2021, 2022, 2023, 2024, 2025)
-CEASED_GROUPS = ("adopted", "sgo", "returned_home", "independent_living", "other")
-PLACEMENT_GROUPS = (
-    "foster",
-    "childrens_homes",
-    "supported_accommodation",
-    "other_residential",
-    "residential_schools",
-    "with_parents",
-    "placed_for_adoption",
-    "other",
-)
+BREAKDOWNS = (("ceased_", CEASED_GROUPS, "ceased"), ("placement_", PLACEMENT_GROUPS, "cla_at_end"))
+"""(indicator prefix, groups, the authority's total they share): reasons ceased, placement mix."""
 CARE_LEAVERS = tuple(
     (f"cl_{band}_{what}_pct", f"cl_{band}_count")
-    for band in ("17_18", "19_21")
+    for band in CARE_LEAVER_BANDS
     for what in ("in_touch", "eet", "suitable_accom")
 )
 
@@ -94,31 +92,26 @@ def _published() -> dict[tuple[str, str, int], float]:
     }
 
 
-def _shares(pub, code: str, parts: list[str], whole: str, year: int) -> dict:
-    """{part: (percent, source)} for a breakdown: the authority's published counts, and for the
-    suppressed groups England's shares of what the published groups leave of the total (so the
-    breakdown still adds up to the authority's total)."""
+def _shares(pub, code: str, prefix: str, groups, whole: str, year: int) -> dict:
+    """{indicator: (percent, source)} for a breakdown of the authority's published ``whole``:
+    its published counts, and for the suppressed groups the generator's England fallback."""
+    parts = [f"{prefix}{g}" for g in groups]
     total = pub.get((code, whole, year))
     if not total:
         return {p: (None, "-") for p in parts}
-    known = {p: pub[(code, p, year)] for p in parts if (code, p, year) in pub}
-    missing = [p for p in parts if p not in known]
-    out = {p: (100.0 * v / total, "LA") for p, v in known.items()}
-    if missing:
-        rest = max(total - sum(known.values()), 0.0)
-        england = {p: pub.get((ENGLAND_CODE, p, year), 0.0) for p in missing}
-        scale = sum(england.values()) or 1.0
-        for p in missing:
-            out[p] = (100.0 * rest * england[p] / scale / total, "England")
-    return out
+    counts = filled_group_counts(prefix, groups, code, year, total)
+    return {
+        p: (100.0 * counts[g] / total, "LA" if (code, p, year) in pub else "England")
+        for p, g in zip(parts, groups, strict=True)
+    }
 
 
 def _pct(pub, code: str, indicator: str, year: int) -> tuple[float | None, str]:
-    for where, label in ((code, "LA"), (ENGLAND_CODE, "England")):
-        value = pub.get((where, indicator, year))
-        if value is not None:
-            return value, label
-    return None, "-"
+    """(percent, source): the authority's published figure, else the generator's fallback."""
+    if (code, indicator, year) in pub:
+        return pub[(code, indicator, year)], "LA"
+    value = filled_pct(indicator, code).get(year)
+    return (value, "England") if value is not None else (None, "-")
 
 
 def calibration_checks(code: str, folder: Path) -> list[Check]:
@@ -138,20 +131,12 @@ def calibration_checks(code: str, folder: Path) -> list[Check]:
             target = pub.get((code, ind, year))
             tolerance = max(0.05 * target, 5.0) if target is not None else 0.0
             add(ind, got.get(ind), target, "LA", tolerance, "children")
-        ceased = got.get("ceased") or 0.0
-        reasons = _shares(pub, code, [f"ceased_{g}" for g in CEASED_GROUPS], "ceased", year)
-        for group in CEASED_GROUPS:
-            ind = f"ceased_{group}"
-            target, source = reasons[ind]
-            value = None if not ceased else 100.0 * (got.get(ind) or 0.0) / ceased
-            add(f"{ind} share", value, target, source, 3.0, n=ceased)
+        for prefix, groups, whole in BREAKDOWNS:
+            total = got.get(whole) or 0.0
+            for ind, (target, source) in _shares(pub, code, prefix, groups, whole, year).items():
+                value = None if not total else 100.0 * (got.get(ind) or 0.0) / total
+                add(f"{ind} share", value, target, source, 3.0, n=total)
         cla = got.get("cla_at_end") or 0.0
-        mix = _shares(pub, code, [f"placement_{g}" for g in PLACEMENT_GROUPS], "cla_at_end", year)
-        for group in PLACEMENT_GROUPS:
-            ind = f"placement_{group}"
-            target, source = mix[ind]
-            value = None if not cla else 100.0 * (got.get(ind) or 0.0) / cla
-            add(f"{ind} share", value, target, source, 3.0, n=cla)
         target, source = _pct(pub, code, "stability_3plus_pct", year)
         add("stability_3plus_pct", got.get("stability_3plus_pct"), target, source, 3.0, n=cla)
         for ind, count in CARE_LEAVERS:

@@ -13,6 +13,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import docx
 from docx.document import Document
@@ -25,10 +26,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.styles.style import BaseStyle
+from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
-from reportgen.docx.layouts import LayoutSpec, StyleNames
+from reportgen.docx.layouts import LayoutSpec, StyleNames, TemplateLook
 from reportgen.errors import TemplateError
 
 __all__ = [
@@ -52,6 +54,7 @@ _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/s
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_PLAIN_TEXT = re.compile(r"[^\t\r\n]*")
 
 
 def add_text(paragraph: DocxParagraph, text: str, *, bold: bool | None = None) -> None:
@@ -72,7 +75,11 @@ def add_text(paragraph: DocxParagraph, text: str, *, bold: bool | None = None) -
     for index, piece in enumerate(_BOLD.split(text)):
         if not piece:
             continue
-        run = paragraph.add_run(piece)
+        if _PLAIN_TEXT.fullmatch(piece):  # one w:t, as add_run(piece) makes, without its scan
+            run = paragraph.add_run()
+            run._r.add_t(piece)
+        else:  # tabs and line breaks: python-docx makes w:tab and w:br
+            run = paragraph.add_run(piece)
         if index % 2 == 1:
             run.bold = True
         elif bold is not None:
@@ -85,7 +92,7 @@ class StyleSheet:
     python-docx looks a style name up by scanning every style of the template on each
     assignment (a few milliseconds with Word's full style set); a report with a thousand table
     cells would spend seconds there. The writer resolves each name once here and sets the
-    paragraph's ``w:pStyle`` directly.
+    paragraph's ``w:pStyle`` (and a table's ``w:tblStyle``) directly.
 
     Parameters
     ----------
@@ -99,6 +106,8 @@ class StyleSheet:
         self.document = document
         self.names = names
         self._ids: dict[str, str | None] = {}
+        self._table_ids: dict[str, str | None] = {}
+        self._table_text_pt: float | None = None
         default = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
         self._default_id = default.style_id if default is not None else None
 
@@ -110,8 +119,40 @@ class StyleSheet:
         return self._ids[name]
 
     def apply(self, paragraph: DocxParagraph, name: str) -> None:
-        """Give ``paragraph`` the paragraph style ``name``."""
-        paragraph._p.style = self.style_id(name)
+        """Give ``paragraph`` the paragraph style ``name``.
+
+        The same XML as python-docx's ``paragraph.style = ...``, without its scan for the
+        elements that follow ``w:pStyle`` (``w:pStyle`` is always ``w:pPr``'s first child).
+        """
+        style_id = self.style_id(name)
+        ppr = paragraph._p.get_or_add_pPr()
+        if style_id is None:
+            ppr._remove_pStyle()
+            return
+        pstyle = ppr.pStyle
+        if pstyle is None:
+            pstyle = ppr._new_pStyle()
+            ppr.insert(0, pstyle)
+        pstyle.val = style_id
+
+    def table_style_id(self, name: str) -> str | None:
+        """Return the style id of table style ``name`` (``None`` for the default table style)."""
+        if name not in self._table_ids:
+            self._table_ids[name] = self.document.part.get_style_id(name, WD_STYLE_TYPE.TABLE)
+        return self._table_ids[name]
+
+    def apply_table(self, table: DocxTable, name: str) -> None:
+        """Give ``table`` the table style ``name`` (as ``table.style = ...`` does)."""
+        table._tbl.tblStyle_val = self.table_style_id(name)
+
+    @property
+    def table_text_pt(self) -> float:
+        """The font size of the table text style (else the body style's; 12 pt if neither)."""
+        if self._table_text_pt is None:
+            styles = self.document.styles
+            size = styles[self.names.table_text].font.size or styles[self.names.body].font.size
+            self._table_text_pt = size.pt if size is not None else 12.0
+        return self._table_text_pt
 
     def add_paragraph(self, name: str, text: str = "") -> DocxParagraph:
         """Append a paragraph in style ``name`` to the document body, ``text`` as runs.
@@ -309,66 +350,8 @@ def build_template(spec: LayoutSpec) -> Document:
         fmt.keep_together = True
         _outline_level(heading, level - 1)
 
-    title = _style(document, names.title, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(title)
-    title.base_style = normal
-    _font(title, look.font, look.body_pt, bold=True)
-    title.paragraph_format.space_after = Pt(12)
-    title.paragraph_format.keep_with_next = True
-    if look.title_centred:
-        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    block = _style(document, names.title_block, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(block)
-    block.base_style = normal
-    _font(block, look.font, look.body_pt, bold=True)
-    block.paragraph_format.space_after = Pt(12)
-    block.paragraph_format.keep_with_next = True
-    if look.title_centred:
-        block.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-    notice = _style(document, names.notice, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(notice)
-    notice.base_style = normal
-    _font(notice, look.font, look.body_pt, bold=True)
-    notice.paragraph_format.space_before = Pt(6)
-    notice.paragraph_format.space_after = Pt(18)
-    _box(notice, fill="F2F2F2")
-
-    caption = _style(document, names.caption, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(caption)
-    caption.base_style = normal
-    _font(caption, look.font, look.body_pt, bold=True)
-    caption.paragraph_format.space_before = Pt(6)
-    caption.paragraph_format.space_after = Pt(6)
-    _unhide(caption)
-
-    table_text = _style(document, names.table_text, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(table_text)
-    table_text.base_style = normal
-    _font(table_text, look.font, look.body_pt)
-    table_text.paragraph_format.space_before = Pt(2)
-    table_text.paragraph_format.space_after = Pt(2)
-
-    source = _style(document, names.source, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(source)
-    source.base_style = normal
-    _font(source, look.font, look.small_pt, italic=True)
-    source.paragraph_format.space_before = Pt(3)
-    source.paragraph_format.space_after = Pt(12)
-
-    figure = _style(document, names.figure, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(figure)
-    figure.base_style = normal
-    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    figure.paragraph_format.space_before = Pt(6)
-    figure.paragraph_format.space_after = Pt(0)
-    figure.paragraph_format.keep_with_next = True
-
-    contact = _style(document, names.contact, WD_STYLE_TYPE.PARAGRAPH)
-    _reset(contact)
-    contact.base_style = normal
-    contact.paragraph_format.space_after = Pt(0)
+    for item in _PARAGRAPH_STYLES:
+        _paragraph_style(document, normal, names, look, item)
 
     bullet = _style(document, names.bullet, WD_STYLE_TYPE.PARAGRAPH)
     _font(bullet, look.font, look.body_pt)
@@ -401,6 +384,71 @@ def build_template(spec: LayoutSpec) -> Document:
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+class _ParagraphStyle(NamedTuple):
+    """How :func:`build_template` sets one paragraph style based on the body style."""
+
+    name: str
+    """The :class:`~reportgen.docx.layouts.StyleNames` attribute naming the style."""
+    font: bool = True
+    """Give the style an explicit font, size and colour (``False``: the body style's)."""
+    small: bool = False
+    """At the look's small size (else its body size)."""
+    bold: bool = False
+    italic: bool = False
+    before: float | None = None
+    """Space before, in points (``None``: inherited)."""
+    after: float | None = None
+    """Space after, in points (``None``: inherited)."""
+    keep_with_next: bool = False
+    centred: str | None = None
+    """``"always"``, ``"title"`` (when the look centres titles) or ``None``."""
+    fill: str | None = None
+    """Shading of a boxed style (``None``: no box)."""
+    unhide: bool = False
+
+
+_PARAGRAPH_STYLES = (
+    _ParagraphStyle("title", bold=True, after=12, keep_with_next=True, centred="title"),
+    _ParagraphStyle("title_block", bold=True, after=12, keep_with_next=True, centred="title"),
+    _ParagraphStyle("notice", bold=True, before=6, after=18, fill="F2F2F2"),
+    _ParagraphStyle("caption", bold=True, before=6, after=6, unhide=True),
+    _ParagraphStyle("table_text", before=2, after=2),
+    _ParagraphStyle("source", small=True, italic=True, before=3, after=12),
+    _ParagraphStyle("figure", font=False, before=6, after=0, keep_with_next=True, centred="always"),
+    _ParagraphStyle("contact", font=False, after=0),
+)
+"""The paragraph styles :func:`build_template` derives from the body style, in build order."""
+
+
+def _paragraph_style(
+    document: Document,
+    normal: BaseStyle,
+    names: StyleNames,
+    look: TemplateLook,
+    spec: _ParagraphStyle,
+) -> None:
+    """Build one paragraph style of ``_PARAGRAPH_STYLES`` (reset, then based on ``normal``)."""
+    style = _style(document, getattr(names, spec.name), WD_STYLE_TYPE.PARAGRAPH)
+    _reset(style)
+    style.base_style = normal
+    if spec.font:
+        size = look.small_pt if spec.small else look.body_pt
+        _font(style, look.font, size, bold=spec.bold, italic=spec.italic)
+    fmt = style.paragraph_format
+    if spec.before is not None:
+        fmt.space_before = Pt(spec.before)
+    if spec.after is not None:
+        fmt.space_after = Pt(spec.after)
+    if spec.keep_with_next:
+        fmt.keep_with_next = True
+    if spec.centred == "always" or (spec.centred == "title" and look.title_centred):
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if spec.fill is not None:
+        _box(style, fill=spec.fill)
+    if spec.unhide:
+        _unhide(style)
 
 
 def _child(parent: etree._Element, tag: str, first: bool = False) -> etree._Element:

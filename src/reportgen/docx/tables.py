@@ -23,9 +23,10 @@ from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Cm, Emu
 from docx.table import Table as DocxTable
-from docx.table import _Row
+from docx.table import _Cell, _Row
 
 from reportgen.docx.styles import StyleSheet, add_text
 from reportgen.model import Table
@@ -233,20 +234,27 @@ def column_widths(table: Table, total_cm: float, font_pt: float = 12.0) -> list[
 
 
 def _set_column_widths(
-    document: Document, grid: DocxTable, table: Table, sheet: StyleSheet
+    document: Document,
+    grid: DocxTable,
+    table: Table,
+    sheet: StyleSheet,
+    cells: list[list[_Cell]],
 ) -> None:
     """Fixed column widths (Word reads the cells, LibreOffice the grid): no squeezed labels."""
     section = document.sections[-1]
     total_cm = (section.page_width - section.left_margin - section.right_margin) / 360000
-    style = document.styles[sheet.names.table_text]
-    size = style.font.size or document.styles[sheet.names.body].font.size
-    widths = column_widths(table, total_cm, size.pt if size is not None else 12.0)
+    widths = column_widths(table, total_cm, sheet.table_text_pt)
     grid.autofit = False
     for col, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(Cm(width).twips)))
-    for row in grid.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
+    for row_cells in cells:
+        for cell, width in zip(row_cells, widths, strict=True):
             cell.width = Cm(width)
+
+
+def _right_aligned() -> BaseOxmlElement:
+    """A ``<w:jc w:val="right"/>`` (right-aligned paragraph) element."""
+    return OxmlElement("w:jc", {qn("w:val"): WD_ALIGN_PARAGRAPH.RIGHT.xml_value})
 
 
 def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) -> DocxTable:
@@ -288,8 +296,9 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
         raise ValueError(f"table {table.caption!r}: unknown kind {table.kind!r}")
 
     grid = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
-    grid.style = document.styles[styles.table]
+    sheet.apply_table(grid, styles.table)
     numeric = set(table.numeric_columns)
+    cells = []
     for row_index, (row, values) in enumerate(
         zip(grid.rows, (table.columns, *table.rows), strict=True)
     ):
@@ -297,16 +306,20 @@ def add_table(document: Document, table: Table, number: int, sheet: StyleSheet) 
         _cant_split(row)
         if header:
             mark_header_row(row)
-        for col_index, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+        row_cells = row.cells
+        cells.append(row_cells)
+        for col_index, (cell, value) in enumerate(zip(row_cells, values, strict=True)):
             paragraph = cell.paragraphs[0]
             sheet.apply(paragraph, styles.table_text)
             if col_index in numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                # a new cell's w:pPr holds only its w:pStyle: w:jc goes last, as
+                # ``paragraph.alignment = RIGHT`` puts it, without its scan of the schema
+                paragraph._p.get_or_add_pPr().append(_right_aligned())
             if header:
                 paragraph.paragraph_format.keep_with_next = True
             add_text(paragraph, str(value), bold=True if header else None)
 
-    _set_column_widths(document, grid, table, sheet)
+    _set_column_widths(document, grid, table, sheet, cells)
     if table.caption.strip():  # the table's alt-text title in Word
         title = table_caption(number, table.caption) if table.kind == "data" else table.caption
         _set_tbl_pr(grid, "w:tblCaption", title.strip())
@@ -390,7 +403,7 @@ def _label_grid(
     width = len(rows[0])
     grid = document.add_table(rows=len(rows), cols=width)
     if borders:
-        grid.style = document.styles[sheet.names.table]
+        sheet.apply_table(grid, sheet.names.table)
     section = document.sections[-1]
     total = section.page_width - section.left_margin - section.right_margin
     label = min(Cm(label_width_cm), total // 2)

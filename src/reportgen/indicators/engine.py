@@ -59,7 +59,8 @@ from reportgen.indicators.blocks import (
 from reportgen.indicators.measures import FUNCTIONS, TIMINGS, Frame, Measure, NotAvailable
 from reportgen.indicators.result import IndicatorResult
 from reportgen.periods import Period, parse_period, year_label
-from reportgen.sources.ssda903 import History, collection_year_from_name, read_history
+from reportgen.sources.return_folders import year_folders
+from reportgen.sources.ssda903 import History, read_history
 
 NOT_AVAILABLE = "not available"
 """Marker of a figure the returns cannot give (a table or a year is missing); see the note."""
@@ -647,28 +648,6 @@ def family_results(
 
 # --------------------------------------------------------------------------------------------
 # Validation before a report
-
-
-def year_folders(folder: Path | str) -> list[tuple[int, Path]]:
-    """The (collection year, folder) pairs of an input folder: its year subfolders, or the
-    folder itself when its own name is a collection year."""
-    path = Path(folder)
-    if not path.is_dir():
-        raise DataError(f"903 folder {folder} not found: give a folder with one subfolder per year")
-    found = []
-    for sub in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        year = collection_year_from_name(sub.name)
-        if year is not None:
-            found.append((year, sub))
-    if not found:
-        year = collection_year_from_name(path.name)
-        if year is not None:
-            return [(year, path)]
-        raise DataError(
-            f"{folder} has no year folders: put each return in a subfolder named by its "
-            "collection year, e.g. 2025 or 2024-25 for 2024-25"
-        )
-    return sorted(found)
 
 
 @cache

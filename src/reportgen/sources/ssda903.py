@@ -574,6 +574,18 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
     return table, frame[list(TABLES[table])], issues
 
 
+def _whole_file_issue(
+    file: str,
+    message: str,
+    *,
+    check: str,
+    severity: Severity = "error",
+    table: str | None = None,
+) -> FileIssue:
+    """An issue about a whole file or folder (no row, column or value)."""
+    return FileIssue(file, None, None, None, message, severity=severity, check=check, table=table)
+
+
 def scan_return(folder: Path | str, year: int) -> ReturnScan:
     """Read every CSV in a folder, collecting problems instead of raising.
 
@@ -608,11 +620,8 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
     named = collection_year_from_name(folder.name)
     if named is not None and named != year:
         issues.append(
-            FileIssue(
+            _whole_file_issue(
                 str(folder),
-                None,
-                None,
-                None,
                 f"the folder name says {year_label(named)} but it is being read as "
                 f"{year_label(year)}: check the year",
                 severity="warning",
@@ -624,11 +633,8 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
             continue
         if path.suffix.lower() != ".csv":
             issues.append(
-                FileIssue(
+                _whole_file_issue(
                     path.name,
-                    None,
-                    None,
-                    None,
                     "ignored: only .csv files are read (export XML or Excel returns as CSV)",
                     severity="warning",
                     check="ignored_file",
@@ -641,11 +647,8 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
             continue
         if table in tables:
             issues.append(
-                FileIssue(
+                _whole_file_issue(
                     path.name,
-                    None,
-                    None,
-                    None,
                     f"holds the {table} table, as {files[table].name} does: keep one of the two",
                     check="duplicate_table",
                     table=table,
@@ -657,11 +660,8 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
         first = FIRST_YEAR.get(table)
         if first is not None and year < first:
             issues.append(
-                FileIssue(
+                _whole_file_issue(
                     path.name,
-                    None,
-                    None,
-                    None,
                     f"the {table} table is collected only from {year_label(first)}, "
                     f"not in {year_label(year)}: check the folder is for the right year",
                     severity="warning",
@@ -674,11 +674,8 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
             i.table == table and i.check != "table_year" for i in issues
         ):
             issues.append(
-                FileIssue(
+                _whole_file_issue(
                     str(folder),
-                    None,
-                    None,
-                    None,
                     f"no file holds the {table} table (columns {', '.join(TABLES[table])}): "
                     f"add the {table} CSV to this folder",
                     check="missing_table",

@@ -6,8 +6,8 @@ ceasing, straight from the shipped tables). Markers (``c``, ``k``, ``z``, ``x``)
 zero:
 
 * a suppressed count among a breakdown's groups gets its share of what the published groups leave
-  of the total, split in England's proportions (:func:`_fill`);
-* a suppressed percentage falls back to England's;
+  of the total, split in England's proportions (:func:`filled_group_counts`);
+* a suppressed percentage falls back to England's (:func:`filled_pct`);
 * a year outside the published years uses the nearest published year;
 * an authority with no published count at all (Isles of Scilly) gets England's rate per 10,000 times
   its own child population.
@@ -16,7 +16,7 @@ zero:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -227,8 +227,21 @@ def _nearest_key(mapping: Mapping[int, object], year: int) -> int:
     return min(mapping, key=lambda y: (abs(y - year), y))
 
 
-def _pct(indicator: str, code: str) -> dict[int, float]:
-    """A percentage series with England's value wherever the authority's is missing."""
+def filled_pct(indicator: str, code: str) -> dict[int, float]:
+    """A percentage series with England's value wherever the authority's is missing.
+
+    Parameters
+    ----------
+    indicator
+        A percentage indicator id of :func:`~reportgen.indicators.published.published_values`.
+    code
+        The authority's GSS code.
+
+    Returns
+    -------
+    dict
+        ``{collection end year: percentage}``, for the years where either figure is published.
+    """
     own, england = _series(indicator, code), _series(indicator, ENGLAND_CODE)
     years = sorted(set(own) | set(england))
     out = {}
@@ -239,6 +252,42 @@ def _pct(indicator: str, code: str) -> dict[int, float]:
         if not math.isnan(value):
             out[year] = value
     return out
+
+
+def filled_group_counts(
+    prefix: str,
+    groups: Sequence[str],
+    code: str,
+    year: int,
+    total: float,
+    *,
+    england_default: float = math.nan,
+) -> dict[str, float]:
+    """A breakdown's counts for one year, England-filled where the authority's are suppressed.
+
+    Parameters
+    ----------
+    prefix, groups
+        The breakdown's indicator ids are ``prefix + group`` (e.g. ``"ceased_"`` and
+        :data:`CEASED_GROUPS`).
+    code
+        The authority's GSS code.
+    year
+        Collection end year.
+    total
+        The authority's total the groups add up to.
+    england_default
+        England's count for a group England did not publish that year.
+
+    Returns
+    -------
+    dict
+        ``{group: count}``: the published counts kept, the suppressed groups sharing what they
+        leave of ``total`` in England's proportions (see :func:`_fill`).
+    """
+    england = {g: _series(f"{prefix}{g}", ENGLAND_CODE).get(year, england_default) for g in groups}
+    known = {g: _series(f"{prefix}{g}", code).get(year, math.nan) for g in groups}
+    return _fill(total, known, england)
 
 
 def _count_series(indicator: str, code: str) -> dict[int, float]:
@@ -262,31 +311,19 @@ def targets_for(code: str) -> Targets:
     ceased = _count_series("ceased", code)
     years = sorted(cla)
 
-    ceased_shares = {}
-    for year in years:
-        england = {
-            g: _series(f"ceased_{g}", ENGLAND_CODE).get(year, math.nan) for g in CEASED_GROUPS
-        }
-        known = {g: _series(f"ceased_{g}", code).get(year, math.nan) for g in CEASED_GROUPS}
-        ceased_shares[year] = _shares(_fill(ceased[year], known, england))
+    def shares(
+        prefix: str, groups: Sequence[str], totals: Mapping[int, float], year: int, default=math.nan
+    ) -> dict[str, float]:
+        counts = filled_group_counts(
+            prefix, groups, code, year, totals[year], england_default=default
+        )
+        return _shares(counts)
 
-    placement_shares = {}
-    for year in years:
-        england = {
-            g: _series(f"placement_{g}", ENGLAND_CODE).get(year, math.nan) for g in PLACEMENT_GROUPS
-        }
-        known = {g: _series(f"placement_{g}", code).get(year, math.nan) for g in PLACEMENT_GROUPS}
-        placement_shares[year] = _shares(_fill(cla[year], known, england))
-
+    ceased_shares = {y: shares("ceased_", CEASED_GROUPS, ceased, y) for y in years}
+    placement_shares = {y: shares("placement_", PLACEMENT_GROUPS, cla, y) for y in years}
     first = years[0]
-    england_age = {b: _series(f"cla_by_age_{b}", ENGLAND_CODE).get(first, 0.0) for b in AGE_BANDS}
-    known_age = {b: _series(f"cla_by_age_{b}", code).get(first, math.nan) for b in AGE_BANDS}
-    stock_age = _shares(_fill(cla[first], known_age, england_age))
-    stock_age_by_year = {}
-    for year in years:
-        england_y = {b: _series(f"cla_by_age_{b}", ENGLAND_CODE).get(year, 0.0) for b in AGE_BANDS}
-        known_y = {b: _series(f"cla_by_age_{b}", code).get(year, math.nan) for b in AGE_BANDS}
-        stock_age_by_year[year] = _shares(_fill(cla[year], known_y, england_y))
+    stock_age = shares("cla_by_age_", AGE_BANDS, cla, first, 0.0)
+    stock_age_by_year = {y: shares("cla_by_age_", AGE_BANDS, cla, y, 0.0) for y in years}
 
     ceased_table = "la_children_who_ceased_during_the_year"
     started_table = "la_children_who_started_to_be_looked_after_during_the_year"
@@ -364,10 +401,10 @@ def targets_for(code: str) -> Targets:
         uasc_share = england_uasc[first] / england_cla[first]
 
     def banded(indicator: str) -> dict[str, dict[int, float]]:
-        return {band: _pct(indicator.format(band=band), code) for band in CARE_LEAVER_BANDS}
+        return {band: filled_pct(indicator.format(band=band), code) for band in CARE_LEAVER_BANDS}
 
-    stay18 = _nearest(_pct("staying_put_18_pct", code), years[-1])
-    stay19 = _nearest(_pct("staying_put_19_20_pct", code), years[-1])
+    stay18 = _nearest(filled_pct("staying_put_18_pct", code), years[-1])
+    stay19 = _nearest(filled_pct("staying_put_19_20_pct", code), years[-1])
     return Targets(
         code=code,
         cla=cla,
@@ -385,9 +422,9 @@ def targets_for(code: str) -> Targets:
         uasc_stock_share=float(uasc_share),
         uasc_start_share=float(uasc_start),
         uasc_start_by_year=uasc_by_year,
-        stability_3plus_pct=_pct("stability_3plus_pct", code),
-        outside_la_pct=_nearest(_pct("placed_outside_la_pct", code), years[-1]),
-        over_20_miles_pct=_nearest(_pct("placed_over_20_miles_pct", code), years[-1]),
+        stability_3plus_pct=filled_pct("stability_3plus_pct", code),
+        outside_la_pct=_nearest(filled_pct("placed_outside_la_pct", code), years[-1]),
+        over_20_miles_pct=_nearest(filled_pct("placed_over_20_miles_pct", code), years[-1]),
         in_touch_pct=banded("cl_{band}_in_touch_pct"),
         eet_pct=banded("cl_{band}_eet_pct"),
         suitable_pct=banded("cl_{band}_suitable_accom_pct"),
