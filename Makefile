@@ -30,11 +30,13 @@ REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,
 help: ## List the targets and the variables they take
 	@echo "reportgen: committee reports for children's services"
 	@echo
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-18s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: AUTHORITY=name|GSS|old code  PERIOD=2024-25  SOURCE=published"
+	@echo "Variables: AUTHORITY=name|GSS|old code  PERIOD=2024-25|2024-25Q3|2025-01|a:b"
+	@echo "           SOURCE=published|ssda903|synthetic  INPUT=dir (903 returns)  PARAMS=file"
 	@echo "           LAYOUT=county-scrutiny|open-report|corporate-parenting  OUT=dir"
-	@echo "           AUTHORITIES=\"codes...\"|all  PERIODS=a:b  WORKERS=n (make reports)"
+	@echo "  reports: AUTHORITIES=\"codes...\"|region|all  PERIODS=a:b  WORKERS=n  RESUME=1"
+	@echo "           EXECUTOR=process|dask  SCHEDULER=address  TIMEOUT=seconds per notebook"
 	@echo "Example:   make report AUTHORITY=Southwark PERIOD=2023-24"
 
 $(STAMP): pyproject.toml requirements.lock
