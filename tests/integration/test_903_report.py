@@ -79,6 +79,8 @@ def test_report_from_903_returns(tmp_path, period, folder, day):
     text = _text(written[0])
     assert text.count("Appendix D: Data quality of the 903 return") == 2  # listed, then given
     assert "reportgen's own checks, which the calculations depend on" in text
+    assert "Leicestershire's SSDA903 returns to the DfE" in text  # Appendix A's data sources
+    assert "Appendix D describes how they were checked" in text
     run = json.loads((out / "run.json").read_text())
     if run["data_quality"] == "ran":
         assert "of the 305 rules for 2024-25 applied" in text
