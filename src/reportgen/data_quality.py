@@ -159,6 +159,20 @@ def _own_sentence(own: dict[str, int]) -> str:
     )
 
 
+def _rule_table(
+    caption: str, rules: list[dict[str, Any]], third: tuple[str, str] | None, source: str
+) -> Table:
+    """Rule, rows flagged and (``third``: title, key) one more column, one row per rule."""
+    columns = ("Rule", "Rows flagged") + ((third[0],) if third else ())
+    return Table(
+        caption=caption,
+        columns=columns,
+        rows=tuple((r["rule"], r["text"]) + ((r[third[1]],) if third else ()) for r in rules),
+        numeric_columns=(1,),
+        source=source,
+    )
+
+
 def appendix(summary: dict[str, Any], letter: str, params: ReportParams) -> Appendix:
     """The data-quality appendix for the summary of :func:`summarise`."""
     from reportgen.sources.ssda903 import year_label
@@ -177,7 +191,6 @@ def appendix(summary: dict[str, Any], letter: str, params: ReportParams) -> Appe
         ),
         Paragraph(_own_sentence(summary["own"]), numbered=False),
     ]
-    blocks: list[Any] = []
     if dfe["status"] != "ran":
         intro.append(
             Paragraph(f"The DfE's validation rules were not run: {dfe['reason']}.", numbered=False)
@@ -223,46 +236,33 @@ def appendix(summary: dict[str, Any], letter: str, params: ReportParams) -> Appe
             )
         )
     sections = [Section("How the return was checked", intro, level=1)]
+    marks = (
+        f"'<{params.disclosure.min_count}' marks a count of fewer than "
+        f"{params.disclosure.min_count}, withheld."
+    )
     if rules:
-        top = rules[:TOP]
-        blocks.append(
-            Table(
-                caption=f"The {len(top)} most frequent DfE rules flagged in the {label} return",
-                columns=("Rule", "Rows flagged", "What the DfE rule checks (DfE wording)"),
-                rows=tuple((r["rule"], r["text"], r["description"]) for r in top),
-                numeric_columns=(1,),
-                source="Source: DfE 903 validation rules (csc-validator-be-903); "
-                f"{name}'s SSDA903 return. '<{params.disclosure.min_count}' marks a count of "
-                f"fewer than {params.disclosure.min_count}, withheld.",
+        blocks = [
+            _rule_table(
+                f"The {len(rules[:TOP])} most frequent DfE rules flagged in the {label} return",
+                rules[:TOP],
+                ("What the DfE rule checks (DfE wording)", "description"),
+                "Source: DfE 903 validation rules (csc-validator-be-903); "
+                f"{name}'s SSDA903 return. {marks}",
             )
-        )
+        ]
         if len(rules) > TOP:
             blocks.append(
-                Table(
-                    caption=f"All DfE rules flagged in the {label} return",
-                    columns=("Rule", "Rows flagged"),
-                    rows=tuple((r["rule"], r["text"]) for r in rules),
-                    numeric_columns=(1,),
-                    source="Source: as above.",
+                _rule_table(
+                    f"All DfE rules flagged in the {label} return", rules, None, "Source: as above."
                 )
             )
         sections.append(Section("Rules flagged", blocks, level=1))
     if known:
-        sections.append(
-            Section(
-                "Known faults in the validation tool",
-                [
-                    Table(
-                        caption="Rows flagged by known faults in the DfE's validation tool",
-                        columns=("Rule", "Rows flagged", "Why this is not an error in the data"),
-                        rows=tuple((r["rule"], r["text"], r["reason"]) for r in known),
-                        numeric_columns=(1,),
-                        source="Source: reportgen's list of known faults in "
-                        f"csc-validator-be-903. '<{params.disclosure.min_count}' marks a count "
-                        f"of fewer than {params.disclosure.min_count}, withheld.",
-                    )
-                ],
-                level=1,
-            )
+        table = _rule_table(
+            "Rows flagged by known faults in the DfE's validation tool",
+            known,
+            ("Why this is not an error in the data", "reason"),
+            f"Source: reportgen's list of known faults in csc-validator-be-903. {marks}",
         )
+        sections.append(Section("Known faults in the validation tool", [table], level=1))
     return Appendix(letter, TITLE, sections)
