@@ -74,6 +74,8 @@ SYNTHETIC_NOTICE = (
 
 APPENDICES = (("A", "Data and definitions"), ("B", "Indicator tables with five-year trends"))
 DASHBOARD_APPENDIX = ("C", "Monthly sufficiency dashboard")
+DASHBOARD_MONTHS_PER_TABLE = 6
+"""The dashboard's months per table (a label column and six months fit a portrait page)."""
 
 
 def comparator_label(period: str) -> str:
@@ -633,19 +635,34 @@ def _appendix_dashboard(c: Context) -> Appendix | None:
         unit = "percent" if key.endswith("_pct") else "count"
         return format_cell(value, unit, "not available")  # type: ignore[arg-type]
 
-    rows = tuple((DASHBOARD_LABELS[k], *(cell(months[m].get(k), k) for m in labels)) for k in shown)
     short = [f"{parse_period(m).start:%b %y}" for m in labels]
-    table = Table(
-        caption=f"Monthly sufficiency dashboard, {c.name}, {short[0]} to {short[-1]}",
-        columns=("Measure", *short),
-        rows=rows,
-        numeric_columns=tuple(range(1, len(short) + 1)),
-        source=f"Source: {c.name}'s SSDA903 data; '<5' marks a figure of fewer than 5, withheld; "
-        "'withheld' a figure withheld so that a small number cannot be worked out from it.",
-    )
+    # six months a table: thirteen columns do not fit a portrait page; the source goes under the
+    # first, which has room after it on the page
+    parts = [
+        range(i, min(i + DASHBOARD_MONTHS_PER_TABLE, len(labels)))
+        for i in range(0, len(labels), DASHBOARD_MONTHS_PER_TABLE)
+    ]
+    tables = [
+        Table(
+            caption=f"Monthly sufficiency dashboard, {c.name}, {short[part[0]]} to {short[part[-1]]}",
+            columns=("Measure", *(short[i] for i in part)),
+            rows=tuple(
+                (DASHBOARD_LABELS[k], *(cell(months[labels[i]].get(k), k) for i in part))
+                for k in shown
+            ),
+            numeric_columns=tuple(range(1, len(part) + 1)),
+            source=(
+                f"Source: {c.name}'s SSDA903 data; '<5' marks a figure of fewer than 5, withheld; "
+                "'withheld' a figure withheld so that a small number cannot be worked out from it."
+                if part[0] == 0
+                else ""
+            ),
+        )
+        for part in parts
+    ]
     intro = Paragraph(
         "Snapshot measures are taken on the last day of each month; starts and ceased count the "
         "children in the month (first start, last cessation).",
         numbered=False,
     )
-    return Appendix(*DASHBOARD_APPENDIX, [Section("Dashboard", [intro, table], level=1)])
+    return Appendix(*DASHBOARD_APPENDIX, [Section("Dashboard", [intro, *tables], level=1)])

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Annotated, Any
 
 import typer
 
-SHOWN_PROBLEMS = 200
-"""``reportgen validate`` prints at most this many problems (all go to the CSV)."""
+SHOWN_PROBLEMS = 100
+"""``reportgen validate`` prints at most this many findings (all go to the CSV); known validator
+issues are summarised by rule instead."""
 
 
 def _problems(folder: Path, year: int | None) -> list[Any]:
@@ -124,6 +126,8 @@ def validate(
     and exit non-zero when there are errors."""
     from reportgen.cli import _fail, console
     from reportgen.dfe_rules import ValidatorUnavailable, from_problem, write_findings_csv
+    from reportgen.dfe_rules.findings import KNOWN
+    from reportgen.dfe_rules.known_issues import SUMMARIES
     from reportgen.errors import ParamsError, ReportgenError
     from reportgen.validation import summarise
 
@@ -151,10 +155,19 @@ def validate(
         return
     if skipped:
         console.print(f"[yellow]{skipped}[/]")
-    if findings:
-        console.print(_findings_table(findings, limit))
-        if len(findings) > limit:
-            console.print(f"... and {len(findings) - limit} more (all of them: --csv FILE)")
+    shown = [f for f in findings if f.severity != KNOWN]
+    if shown:
+        console.print(_findings_table(shown, limit))
+        if len(shown) > limit:
+            console.print(f"... and {len(shown) - limit} more (all of them: --csv FILE)")
+    known = Counter(f.rule for f in findings if f.severity == KNOWN)
+    if known:
+        from rich.table import Table
+
+        table = Table("rule", "rows", "known validator issue (not the return's error)")
+        for rule, count in sorted(known.items(), key=lambda kv: -kv[1]):
+            table.add_row(rule, f"{count:,}", SUMMARIES.get(rule, ""))
+        console.print(table)
     written = f"; written {csv}" if csv else ""
     console.print(f"{folder}: reportgen checks: {summarise(problems)}{written}")
     for run in runs:

@@ -332,7 +332,9 @@ def _check_dates(c: _Collector) -> None:
                     ),
                     "date",
                 )
-            elif column not in ("DECOM", "DEC"):  # Episodes dates have their own checks
+            elif column not in ("DECOM", "DEC", "DUC"):
+                # Episodes dates have their own checks; DUC, when UASC status ends, is the 18th
+                # birthday for a child still under 18, so it is rightly after the year's end
                 c.add(
                     table,
                     parsed > end,

@@ -255,6 +255,20 @@ def test_partial_previous_permanence_dates_are_allowed(tmp_path):
     assert keys([problem]) == [("prevperm.csv", 3, "B2", "DATE_PERM", "error", "date")]
 
 
+def test_uasc_status_ending_at_18_after_the_year_is_not_questioned(tmp_path):
+    # B2 (born 15/09/2012) is UASC until 18, 15/09/2030: DUC is rightly after 31/03/2025;
+    # a date of birth after the year's end is still an error
+    files = base()
+    files["uasc.csv"] = (
+        ",".join(TABLES["UASC"]) + "\nB2,F,15/09/2012,15/09/2030\nA1,M,01/06/2025,01/06/2043\n"
+    )
+
+    problems = [p for p in run(tmp_path, files) if p.file == "uasc.csv"]
+
+    assert not [p for p in problems if p.column == "DUC"]
+    assert (3, "DOB") in [(p.row, p.column) for p in problems]
+
+
 # ---------------------------------------------------------------------------------------------
 # Codes
 
