@@ -265,7 +265,7 @@ def dfe_validator() -> None:
 
         if not is_ready():
             console.print(f"making {env_dir()} (csc-validator-be-903 {VALIDATOR_VERSION}) ...")
-        python = validator_python()
+        python = validator_python(retry=True)
     except Exception as error:  # noqa: BLE001
         _fail(error)
         return

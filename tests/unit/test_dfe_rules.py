@@ -174,6 +174,25 @@ def test_an_environment_that_cannot_be_made_is_one_line_and_leaves_nothing(cache
     assert not environment.env_dir().exists()
 
 
+def test_a_failed_attempt_is_not_repeated_for_an_hour_unless_asked(cache, monkeypatch):
+    calls = []
+
+    def fail(env):
+        calls.append(env)
+        raise environment.ValidatorUnavailable("cannot make it: no network")
+
+    monkeypatch.setattr(environment, "_make", fail)
+    for _ in range(2):
+        with pytest.raises(environment.ValidatorUnavailable, match="no network"):
+            environment.validator_python()
+    assert len(calls) == 1  # the second report did not wait for pip again
+    with pytest.raises(environment.ValidatorUnavailable, match="less than an hour ago"):
+        environment.validator_python()
+    with pytest.raises(environment.ValidatorUnavailable):
+        environment.validator_python(retry=True)
+    assert len(calls) == 2
+
+
 def test_validate_carries_on_with_its_own_checks_when_the_validator_is_unavailable(
     cache, monkeypatch, tmp_path
 ):

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from reportgen.errors import ReportgenError
@@ -26,6 +27,8 @@ CONSTRAINTS = Path(__file__).with_name("constraints.txt")
 RUNNER = Path(__file__).with_name("runner.py")
 INSTALL_TIMEOUT = 900
 """Seconds allowed for ``pip install`` (a cold install downloads pandas 1.5 and numpy 1.24)."""
+RETRY_AFTER = 3600
+"""Seconds a failed attempt to make the environment is remembered before trying again."""
 
 
 class ValidatorUnavailable(ReportgenError):
@@ -72,13 +75,33 @@ def is_ready() -> bool:
     return _marker().exists() and _python(env_dir()).exists()
 
 
-def validator_python(create: bool = True) -> Path:
+def _failure_note() -> Path:
+    return cache_root() / "last-failure.txt"
+
+
+def _recent_failure() -> str | None:
+    """Why the last attempt to make the environment failed, if it was under an hour ago."""
+    note = _failure_note()
+    try:
+        if time.time() - note.stat().st_mtime < RETRY_AFTER:
+            return note.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return None
+
+
+def validator_python(create: bool = True, retry: bool = False) -> Path:
     """The validator environment's ``python``, making the environment first if need be.
+
+    A failed attempt is remembered for :data:`RETRY_AFTER` seconds, so that a batch of reports
+    offline does not try (and wait for pip) once per report.
 
     Parameters
     ----------
     create
         Make the environment when it is missing (else raise).
+    retry
+        Try again even if an attempt failed within the last hour (``reportgen dfe-validator``).
 
     Returns
     -------
@@ -95,12 +118,22 @@ def validator_python(create: bool = True) -> Path:
         raise ValidatorUnavailable(
             f"the DfE validator is not set up: run 'make dfe-validator' (makes {env_dir()})"
         )
+    failed = None if retry else _recent_failure()
+    if failed:
+        raise ValidatorUnavailable(
+            f"{failed} (tried less than an hour ago; 'reportgen dfe-validator' tries again now)"
+        )
     root = cache_root()
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be making it: wait, then reuse
         if not is_ready():
-            _make(env_dir())
+            try:
+                _make(env_dir())
+            except ValidatorUnavailable as error:
+                _failure_note().write_text(f"{error}\n", encoding="utf-8")
+                raise
+            _failure_note().unlink(missing_ok=True)
     return _python(env_dir())
 
 
@@ -111,6 +144,7 @@ def _make(env: Path) -> None:
         ([_base_python(), "-m", "venv", str(env)], 120),
         (
             [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+            + ["--timeout", "30", "--retries", "2"]
             + ["-c", str(CONSTRAINTS), f"{VALIDATOR_PACKAGE}=={VALIDATOR_VERSION}"],
             INSTALL_TIMEOUT,
         ),
