@@ -28,9 +28,10 @@ def _findings_table(findings: list[Any], limit: int) -> Any:
     from rich.table import Table
 
     colours = {"error": "red", "warning": "yellow"}
-    table = Table(
-        "source", "rule", "file", "row", "CHILD", "columns", "values", "message", "severity"
-    )
+    table = Table("source", "rule")
+    table.add_column("file", no_wrap=True)  # a file name is what a reader looks for: never split
+    for name in ("row", "CHILD", "columns", "values", "message", "severity"):
+        table.add_column(name)
     for f in findings[:limit]:
         colour = colours.get(f.severity, "dim")
         message = f"{f.message} [dim]({f.reason})[/]" if f.reason else f.message
