@@ -25,7 +25,7 @@ REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call 
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
                $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
 
-.PHONY: help venv report reports test test-fast lint format pdf clean distclean audit
+.PHONY: help venv report reports test test-disclosure test-fast lint format pdf clean distclean audit
 
 help: ## List the targets and the variables they take
 	@echo "reportgen: committee reports for children's services"
@@ -68,6 +68,9 @@ test: $(STAMP) audit ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check --quiet src tests scripts bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-disclosure: $(STAMP) ## Disclosure scan of every authority's published report (about 6 minutes)
+	$(BIN)/python -m pytest -m exhaustive tests/end_to_end/test_disclosure_scan.py $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the tests not marked slow
 	$(BIN)/python -m pytest -m 'not slow' $(PYTEST_ARGS)

@@ -610,15 +610,17 @@ def _appendix_b(c: Context) -> Appendix:
 
 
 DASHBOARD_LABELS = {
-    "cla_at_end": "Children looked after at the month end",
-    "started": "Started to be looked after",
-    "ceased": "Ceased to be looked after",
-    "placement_foster_in_house": "In-house foster placements",
-    "placement_foster_ifa": "Independent fostering agency placements",
+    "cla_at_end": "In care at month end",
+    "started": "Started care",
+    "ceased": "Left care",
+    "placement_foster_in_house": "In-house fostering",
+    "placement_foster_ifa": "IFA fostering",
     "placement_childrens_homes": "Children's homes",
     "placement_supported_accommodation": "Supported accommodation",
-    "placed_outside_la_pct": "Placed outside the authority (%)",
+    "placed_outside_la_pct": "Out of area (%)",
 }
+"""Short row labels (one line each, so both six-month tables fit a page); the appendix's
+introduction says what each means."""
 
 
 def _appendix_dashboard(c: Context) -> Appendix | None:
@@ -661,8 +663,11 @@ def _appendix_dashboard(c: Context) -> Appendix | None:
         for part in parts
     ]
     intro = Paragraph(
-        "Snapshot measures are taken on the last day of each month; starts and ceased count the "
-        "children in the month (first start, last cessation).",
+        "In care: children looked after on the last day of the month. Started and left care: "
+        "children who started or ceased to be looked after in the month (first start, last "
+        "cessation). The placement rows count children looked after at the month end by "
+        "placement (IFA: independent fostering agency); out of area: the share placed outside "
+        "the authority's boundary.",
         numbered=False,
     )
     return Appendix(*DASHBOARD_APPENDIX, [Section("Dashboard", [intro, *tables], level=1)])

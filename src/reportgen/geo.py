@@ -83,9 +83,13 @@ class _Centroids:
 
     def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
         """Centroids of ``postcodes`` (same index), NA where unknown."""
-        keys = normalise(postcodes)
-        self.load({k[0] for k in keys.dropna().unique()})
-        found = self.frame.reindex(keys.to_numpy())
+        codes, uniques = pd.factorize(postcodes)  # many children share a postcode
+        keys = normalise(pd.Series(uniques, dtype=object))
+        self.load({k[0] for k in keys.dropna()})
+        table = self.frame.reindex(keys.to_numpy())
+        rows = np.where(codes < 0, len(table), codes)  # a missing postcode takes the NA row
+        table = pd.concat([table, self.frame.iloc[:0].reindex([pd.NA])])
+        found = table.iloc[rows]
         found.index = postcodes.index
         return found
 

@@ -130,10 +130,16 @@ class NarrativeContext:
                 known.append(f"{figure} {words}")
         text = f"Of the {format_value(ceased.value, 'count')} children who ceased to be looked after in {self.c.period}, "
         text += _and_list(known) if known else "the reasons were not published"
-        if withheld:
+        if withheld and self.c.params.source == "published":
             text += (
                 f". The DfE did not publish the number who {_and_list(withheld, 'or')}, "
                 "to protect confidentiality"
+            )
+        elif withheld:  # our own disclosure control (reportgen.suppression)
+            text += (
+                f". The number who {_and_list(withheld, 'or')} is withheld to protect "
+                "confidentiality (a small number, or one from which a small number could be "
+                "worked out)"
             )
         return about(*(i for i, _ in REASONS)) + nv.sentence(text)
 

@@ -210,7 +210,9 @@ def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> Se
     if family == "sufficiency" and report_params.source != "published":
         from reportgen.indicators.engine import monthly
 
-        section.monthly = suppression.monthly(monthly(report_params), report_params.disclosure)
+        section.monthly = suppression.monthly(
+            monthly(report_params), report_params.disclosure, section.get("cla_at_end")
+        )
     section.charts = draw_charts(section, folder)
     write_section(section, folder)
     return section

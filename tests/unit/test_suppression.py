@@ -134,8 +134,129 @@ def test_monthly_dashboard_withholds_small_counts_and_their_percentages():
         },
         "2025-02": {
             "cla_at_end": "suppressed",
-            "started": 6,
+            "started": "secondary",  # 3 + 6 starts in the year would give the 3 away
             "ceased": None,
             "placed_outside_la_pct": "suppressed",
         },
     }
+
+
+def test_secondary_suppression_goes_on_while_the_withheld_parts_can_be_worked_out():
+    # 27 children by age: 0, 1, 5, 9, 12. The 1 is withheld ("fewer than 5"); withholding the 5
+    # alone leaves 27 - 21 = 6 withheld children, one of 1 to 4 and one of 5 or more: only 1 + 5
+    # fits, so the 9 is withheld too (6 + 9 = 15 withheld: 1 + 14, 2 + 13, ... many answers).
+    ages = {
+        "cla_by_age_under_1": 0,
+        "cla_by_age_1_4": 1,
+        "cla_by_age_5_9": 5,
+        "cla_by_age_10_15": 9,
+        "cla_by_age_16_plus": 12,
+    }
+    out = by_id(apply([r("cla_at_end", 27)] + [r(k, v) for k, v in ages.items()]))
+    assert out["cla_by_age_1_4"].marker == "suppressed"
+    assert out["cla_by_age_5_9"].marker == "secondary"
+    assert out["cla_by_age_10_15"].marker == "secondary"
+    assert out["cla_by_age_16_plus"].value == 12 and out["cla_by_age_under_1"].value == 0
+    assert out["cla_at_end"].value == 27
+
+
+def test_the_total_is_withheld_when_its_parts_cannot_protect_a_small_one():
+    # 7 children: 5 fostered, 1 in a children's home, 1 in supported accommodation, none
+    # elsewhere. The two 1s add up to 7 - 5 = 2: both are 1. Withholding the 5 as well leaves
+    # 7 = x + y + z with x, y of 1 to 4 and z of 5 or more: still 1, 1 and 5. Zero is shown,
+    # so only withholding the total (and its rate) protects them.
+    placements = {
+        "placement_foster": 5,
+        "placement_childrens_homes": 1,
+        "placement_supported_accommodation": 1,
+        "placement_with_parents": 0,
+        "placement_other": 0,
+    }
+    out = by_id(
+        apply(
+            [r("cla_at_end", 7), r("cla_rate_per_10k", 83.0, unit="rate")]
+            + [r(k, v) for k, v in placements.items()]
+            + [r("placement_foster_pct", 71.4, unit="percent")]
+        )
+    )
+    assert out["placement_childrens_homes"].marker == "suppressed"
+    assert out["placement_foster"].marker == "secondary"
+    assert out["placement_foster_pct"].value is None
+    assert out["cla_at_end"].value is None and out["cla_at_end"].marker == "secondary"
+    assert out["cla_rate_per_10k"].value is None
+    assert out["placement_with_parents"].value == 0
+
+
+def test_trend_years_get_the_same_protection():
+    # 2020-21: 34 children, 8.8% with 3 or more placements = 3 children: withheld.
+    # 2024-25: 27 children, 40.7% = 11 children: shown.
+    # 2022-23: ceased 20 = adopted 2 + sgo 6 + home 12 (+ 0 + 0): the 2 is withheld, and the
+    # 6 (sgo, also shown as its twin "sgo" in the adoption family) is withheld as well.
+    trend = {"2020-21": 34, "2022-23": 28, "2024-25": 27}
+    out = by_id(
+        apply(
+            [
+                r("cla_at_end", 27, trend=trend),
+                r(
+                    "stability_3plus_pct",
+                    40.7,
+                    unit="percent",
+                    trend={"2020-21": 8.8, "2022-23": 50.0, "2024-25": 40.7},
+                ),
+                r("ceased", 30, trend={"2022-23": 20, "2024-25": 30}),
+                r("ceased_adopted", 10, trend={"2022-23": 2, "2024-25": 10}),
+                r("ceased_sgo", 8, trend={"2022-23": 6, "2024-25": 8}),
+                r("ceased_returned_home", 12, trend={"2022-23": 12, "2024-25": 12}),
+                r("ceased_independent_living", 0, trend={"2022-23": 0, "2024-25": 0}),
+                r("ceased_other", 0, trend={"2022-23": 0, "2024-25": 0}),
+                r("sgo", 8, trend={"2022-23": 6, "2024-25": 8}),
+                r("sgo_pct_of_ceased", 26.7, unit="percent", trend={"2022-23": 30.0}),
+            ]
+        )
+    )
+    assert out["stability_3plus_pct"].trend == {"2020-21": None, "2022-23": 50.0, "2024-25": 40.7}
+    assert out["ceased_adopted"].trend == {"2022-23": None, "2024-25": 10}
+    assert out["ceased_sgo"].trend == {"2022-23": None, "2024-25": 8}
+    assert out["sgo"].trend == {"2022-23": None, "2024-25": 8}
+    assert out["sgo_pct_of_ceased"].trend == {"2022-23": None}
+    assert out["ceased_returned_home"].trend == {"2022-23": 12, "2024-25": 12}
+
+
+def test_a_part_withheld_to_protect_another_is_withheld_under_its_twin_id():
+    # ceased 40 = adopted 6 + sgo 3 + home 20 + independent 11 + other 0: sgo is withheld,
+    # adopted (6, the smallest other part) too, and so is "adopted" in the adoption family
+    # (the same children) with its percentage of all who ceased.
+    parts = {
+        "ceased_adopted": 6,
+        "ceased_sgo": 3,
+        "ceased_returned_home": 20,
+        "ceased_independent_living": 11,
+        "ceased_other": 0,
+    }
+    out = by_id(
+        apply(
+            [r("ceased", 40), r("adopted", 6), r("adopted_pct_of_ceased", 15.0, unit="percent")]
+            + [r(k, v) for k, v in parts.items()]
+        )
+    )
+    assert out["ceased_adopted"].marker == "secondary"
+    assert out["adopted"].value is None and out["adopted"].marker == "secondary"
+    assert out["adopted_pct_of_ceased"].value is None
+
+
+def test_monthly_percentages_of_a_few_children_and_the_last_month_follow_the_year():
+    from reportgen.suppression import monthly
+
+    # 40 children, 5% placed outside: 2 children, withheld; 10%: 4 children, withheld; 25%: 10.
+    table = {
+        "2025-01": {"cla_at_end": 40, "placed_outside_la_pct": 5.0},
+        "2025-02": {"cla_at_end": 40, "placed_outside_la_pct": 10.0},
+        "2025-03": {"cla_at_end": 40, "placed_outside_la_pct": 25.0},
+    }
+    out = monthly(table)
+    assert [out[m]["placed_outside_la_pct"] for m in table] == ["suppressed", "suppressed", 25.0]
+    # the period's children looked after withheld: the last month's (the same day) too
+    year_end = r("cla_at_end", None)
+    year_end.marker = "secondary"
+    assert monthly(table, period_end=year_end)["2025-03"]["cla_at_end"] == "secondary"
+    assert monthly(table, period_end=r("cla_at_end", 40))["2025-03"]["cla_at_end"] == 40

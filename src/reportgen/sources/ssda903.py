@@ -171,7 +171,10 @@ def parse_dates(values: pd.Series) -> pd.Series:
     >>> parse_dates(pd.Series(["01/02/2024", "2024-02-01", "31/02/2024", None])).tolist()
     [Timestamp('2024-02-01 00:00:00'), NaT, NaT, NaT]
     """
-    return pd.to_datetime(values, format=DATE_FORMAT, errors="coerce")
+    codes, uniques = pd.factorize(values)  # a return repeats its dates: parse each once
+    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format=DATE_FORMAT, errors="coerce")
+    with_blank = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(with_blank[codes], index=values.index)  # code -1 (blank) takes the NaT
 
 
 def format_dates(values: pd.Series) -> pd.Series:
