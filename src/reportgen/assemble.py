@@ -122,12 +122,19 @@ def comparison_table(
     )
 
 
+def _trend_marker(r: IndicatorResult, year: str) -> str | None:
+    """Why a trend year's cell is empty: withheld that year, or the period's own marker."""
+    if year in r.trend_markers:
+        return r.trend_markers[year]
+    return r.marker if year == r.period else None
+
+
 def trend_table(results: list[IndicatorResult], caption: str, period: str) -> Table:
     """Five-year trend for the authority, with England and neighbours for the latest year."""
     years = list(results[0].trend) if results else []
     rows = tuple(
         (r.title,)
-        + tuple(format_cell(r.trend.get(y), r.unit, None) for y in years)
+        + tuple(format_cell(r.trend.get(y), r.unit, _trend_marker(r, y)) for y in years)
         + comparator_cells(r)
         for r in results
     )

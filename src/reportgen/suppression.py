@@ -122,11 +122,22 @@ def _withhold(r: IndicatorResult, slot: str, marker: str) -> IndicatorResult:
     return r.model_copy(update={slot: None, SLOTS[slot]: marker})
 
 
-def _withhold_years(r: IndicatorResult, years: set[str]) -> IndicatorResult:
+def _withhold_years(
+    r: IndicatorResult, years: set[str], marker: str | dict[str, str] = PRIMARY
+) -> IndicatorResult:
+    """Blank the trend ``years``, marking each (``marker``: one for all, or by year; a year
+    already marked keeps its marker)."""
     if not years:
         return r
+    markers = dict(r.trend_markers)
+    for year in sorted(years & set(r.trend)):
+        mark = marker if isinstance(marker, str) else marker.get(year, PRIMARY)
+        markers.setdefault(year, mark)
     return r.model_copy(
-        update={"trend": {y: (None if y in years else v) for y, v in r.trend.items()}}
+        update={
+            "trend": {y: (None if y in years else v) for y, v in r.trend.items()},
+            "trend_markers": markers,
+        }
     )
 
 
@@ -257,7 +268,7 @@ def apply(
                     victims.append(total.id)
                 for victim in victims:
                     blanked[victim] = blanked.get(victim, set()) | {year}
-                    by_id[victim] = _withhold_years(by_id[victim], {year})
+                    by_id[victim] = _withhold_years(by_id[victim], {year}, SECONDARY)
                 total = None if total is None else by_id[total.id]
         # the same figure under another id is withheld with it
         for twin, part in SAME_FIGURE.items():
@@ -267,7 +278,7 @@ def apply(
                 if marker := _withheld(by_id[part], slot):
                     by_id[twin] = _withhold(by_id[twin], slot, marker)
             blanked[twin] = blanked.get(twin, set()) | blanked.get(part, set())
-            by_id[twin] = _withhold_years(by_id[twin], blanked[twin])
+            by_id[twin] = _withhold_years(by_id[twin], blanked[twin], by_id[part].trend_markers)
     # percentages whose numerator is small (worked back from the denominator)
     for i, den_id in BACK_CALCULATED.items():
         if i not in by_id or den_id not in by_id:
@@ -300,7 +311,8 @@ def apply(
             if marker:
                 r = _withhold(r, slot, marker)
         years = set().union(*(blanked.get(c.id, set()) for c in parts)) if parts else set()
-        by_id[i] = _withhold_years(r, years)
+        marks = {y: m for c in reversed(parts) for y, m in c.trend_markers.items()}
+        by_id[i] = _withhold_years(r, years, marks)
     return [by_id[r.id] for r in results]
 
 

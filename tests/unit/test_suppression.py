@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reportgen.assemble import trend_table
 from reportgen.formatting import format_cell, format_value
 from reportgen.indicators.result import IndicatorResult
 from reportgen.suppression import DisclosurePolicy, apply
@@ -46,6 +47,11 @@ def test_trend_years_with_small_counts_are_blanked_with_their_rates():
     )
     assert out["started"].trend == {"2023-24": None, "2024-25": 30}
     assert out["started_rate_per_10k"].trend == {"2023-24": None, "2024-25": 2.0}
+    # the trend table says why a year is empty: '<5' (withheld), not 'n/a' (not applicable)
+    assert out["started"].trend_markers == {"2023-24": "suppressed"}
+    assert out["started_rate_per_10k"].trend_markers == {"2023-24": "suppressed"}
+    row = trend_table([out["started"]], "caption", "2024-25").rows[0]
+    assert row[1:3] == ("<5", "30")
 
 
 def test_secondary_suppression_protects_the_total():

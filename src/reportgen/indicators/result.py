@@ -38,6 +38,8 @@ class IndicatorResult(BaseModel):
     sn_mean: float | None = None
     sn_n: int = 0
     trend: dict[str, float | None] = Field(default_factory=dict)
+    trend_markers: dict[str, str] = Field(default_factory=dict)
+    """Why a trend year's figure is missing, where it was withheld (``"suppressed"``, ...)."""
     england_trend: dict[str, float | None] = Field(default_factory=dict)
     sn_trend: dict[str, float | None] = Field(default_factory=dict)
     source: str = ""
