@@ -69,7 +69,7 @@ test: $(STAMP) audit ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff format --check --quiet src tests scripts bench
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-disclosure: $(STAMP) ## Disclosure scan of every authority's published report (about 6 minutes)
+test-disclosure: $(STAMP) ## Disclosure scan of every authority's published report (about 4 minutes)
 	$(BIN)/python -m pytest -m exhaustive tests/end_to_end/test_disclosure_scan.py $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## Run the tests not marked slow
