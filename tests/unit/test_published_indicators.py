@@ -429,3 +429,26 @@ def test_region_rows_use_region_codes():
     regions = published_values().query("geographic_level == 'Regional'")
     assert regions["new_la_code"].str.fullmatch(r"E1[23]\d{6}").all()
     assert regions["old_la_code"].isna().all()
+
+
+def test_trend_years_the_dfe_suppressed_keep_their_marker():
+    # la_children_who_ceased_during_the_year.csv, City of London (E09000001), Reason episode
+    # ceased, Adopted: 2021 "c,c", 2022 "0,0", 2023 "0,0", 2024 "c,c", 2025 "0,0"
+    from reportgen.assemble import trend_table
+
+    family = registry.get("ceased_adopted").family
+    (result,) = [
+        r
+        for r in family_results(family, "E09000001", 2025, ["E09000033"])
+        if r.id == "ceased_adopted"
+    ]
+    assert result.trend == {
+        "2020-21": None,
+        "2021-22": 0,
+        "2022-23": 0,
+        "2023-24": None,
+        "2024-25": 0,
+    }
+    assert result.trend_markers == {"2020-21": "c", "2023-24": "c"}
+    row = trend_table([result], "caption", "2024-25").rows[0]
+    assert row[1:6] == ("withheld", "0", "0", "withheld", "0")  # not "n/a": the DfE withheld them

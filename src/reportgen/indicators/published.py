@@ -566,6 +566,7 @@ def family_results(
         trend_years = [
             y for y in range(year - TREND_YEARS + 1, year + 1) if y in data_years or y == year
         ]
+        cells = {period_label(y): _cell(ind.id, la_code, y) for y in trend_years}
         results.append(
             IndicatorResult(
                 id=ind.id,
@@ -582,7 +583,10 @@ def family_results(
                 england_marker=england_marker,
                 sn_mean=sn_mean,
                 sn_n=sn_n,
-                trend={period_label(y): _cell(ind.id, la_code, y)[0] for y in trend_years},
+                trend={label: cell[0] for label, cell in cells.items()},
+                trend_markers={
+                    label: cell[1] for label, cell in cells.items() if cell[0] is None and cell[1]
+                },
                 england_trend={
                     period_label(y): _cell(ind.id, ENGLAND_CODE, y)[0] for y in trend_years
                 },
