@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
@@ -20,3 +22,29 @@ def shared_dir() -> Path:
     if not (SHARED / "data" / "dfe").exists():
         pytest.skip(f"shared folder not found at {SHARED}")
     return SHARED
+
+
+def tiny_png(width: int = 40, height: int = 20) -> bytes:
+    """A valid RGB PNG built from raw bytes (no pHYs chunk: python-docx assumes 72 dpi)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = bytes(c for x in range(width) for c in (x * 6 % 256, 80, 160))
+    rows = b"".join(b"\x00" + pixels for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture()
+def png(tmp_path: Path) -> Path:
+    """A small chart image for documents built in tests."""
+    path = tmp_path / "chart.png"
+    path.write_bytes(tiny_png())
+    return path

@@ -8,9 +8,7 @@ import datetime as dt
 import doctest
 import io
 import re
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 import docx
@@ -54,31 +52,6 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 NS = {"w": W, "wp": WP}
 THREE = {"county-scrutiny", "open-report", "corporate-parenting"}
-
-
-def tiny_png(width: int = 40, height: int = 20) -> bytes:
-    """A valid RGB PNG built from raw bytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    pixels = bytes(c for x in range(width) for c in (x * 6 % 256, 80, 160))
-    rows = b"".join(b"\x00" + pixels for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
-@pytest.fixture()
-def png(tmp_path: Path) -> Path:
-    path = tmp_path / "chart.png"
-    path.write_bytes(tiny_png())
-    return path
 
 
 def _blocks(heading: str) -> list[Block]:
