@@ -724,18 +724,30 @@ def test_small_count_detector_leaves_other_numbers_alone(text):
     assert small_counts_in_text(text) == []
 
 
-def _planted_docx(path: Path, paragraph: str, rows: list[list[str]]) -> Path:
+def _planted_docx(
+    path: Path,
+    paragraph: str,
+    rows: list[list[str]],
+    *,
+    synthetic: bool = True,
+    caption: str = "Table 1: Children looked after in Rutland: key indicators, 2024-25",
+    header: tuple[str, ...] = (
+        "Indicator",
+        "2024-25",
+        "2023-24",
+        "England 2024-25",
+        "Neighbours 2024-25",
+    ),
+) -> Path:
     from docx import Document
 
     document = Document()
-    document.add_paragraph("SYNTHETIC DATA: generated test data.")
+    if synthetic:
+        document.add_paragraph("SYNTHETIC DATA: generated test data.")
     document.add_paragraph(paragraph)
-    document.add_paragraph("Table 1: Children looked after in Rutland: key indicators, 2024-25")
-    table = document.add_table(rows=0, cols=5)
-    for row in [
-        ["Indicator", "2024-25", "2023-24", "England 2024-25", "Neighbours 2024-25"],
-        *rows,
-    ]:
+    document.add_paragraph(caption)
+    table = document.add_table(rows=0, cols=len(header))
+    for row in [list(header), *rows]:
         for cell, text in zip(table.add_row().cells, row, strict=True):
             cell.text = text
     document.save(str(path))
@@ -793,23 +805,21 @@ def test_recovery_check_uses_percentages_and_the_narrative(tmp_path):
     # Published (no synthetic notice): 40 ceased; adopted 8 and SGO 6 in the table, the
     # narrative gives returned home 20 and withholds independent living and other: 6 left, two
     # parts of 1 or more: not recoverable. Adding "other" = 5 leaves independent living = 1.
-    from docx import Document
-
     def report(sentence):
-        document = Document()
-        document.add_paragraph(sentence)
-        document.add_paragraph("Table 1: Adoption")
-        table = document.add_table(rows=0, cols=3)
-        for row in [
-            ["Indicator", "2024-25", "England 2024-25"],
+        rows = [
             ["Children who ceased to be looked after", "40", "34,450"],
             ["Children adopted", "8", "3,040"],
             ["Special guardianship orders", "6", "4,110"],
-        ]:
-            for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
-        document.save(str(tmp_path / "c.docx"))
-        return read_report(tmp_path / "c.docx")
+        ]
+        path = _planted_docx(
+            tmp_path / "c.docx",
+            sentence,
+            rows,
+            synthetic=False,
+            caption="Table 1: Adoption",
+            header=("Indicator", "2024-25", "England 2024-25"),
+        )
+        return read_report(path)
 
     start = "Of the 40 children who ceased to be looked after in 2024-25, 8 were adopted, "
     safe = report(
