@@ -62,23 +62,20 @@ def _dfe_runs(
     return [run_rules(folder, year, code, previous=previous, labels=labels)]
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 def dfe_summary(run: Any) -> str:
     """One line about a DfE rules run: rules run, errors, known issues, failed rules, time."""
     from reportgen.dfe_rules.findings import FAILED, KNOWN, counts
+    from reportgen.formatting import plural
     from reportgen.sources.ssda903 import year_label
 
     by = counts(run.findings)
     parts = [
-        f"{_plural(by.get('error', 0), 'error')} in "
-        f"{_plural(len({f.rule for f in run.errors}), 'rule')}",
-        _plural(by.get(KNOWN, 0), "known validator issue"),
+        f"{plural(by.get('error', 0), 'error')} in "
+        f"{plural(len({f.rule for f in run.errors}), 'rule')}",
+        plural(by.get(KNOWN, 0), "known validator issue"),
     ]
     if by.get(FAILED):
-        parts.append(f"{_plural(by[FAILED], 'rule')} failed to run")
+        parts.append(f"{plural(by[FAILED], 'rule')} failed to run")
     return (
         f"DfE rules {year_label(run.year)} (csc-validator-be-903 {run.validator_version}, "
         f"{run.authority}{', with the previous year' if run.previous else ''}): "

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen.config import ReportParams
+from reportgen.formatting import plural
 from reportgen.model import Appendix, Paragraph, Section, Table
 
 FILE_NAME = "data_quality.json"
@@ -135,17 +136,13 @@ def notes(summary: dict[str, Any] | None) -> list[str]:
     ]
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
 def _own_sentence(own: dict[str, int]) -> str:
     errors, warnings = own["errors"], own["warnings"]
     found = []
     if errors:
-        found.append(f"{errors:,} {_plural(errors, 'error', 'errors')}")
+        found.append(plural(errors, "error"))
     if warnings:
-        found.append(f"{warnings:,} {_plural(warnings, 'warning', 'warnings')}")
+        found.append(plural(warnings, "warning"))
     what = " and ".join(found) if found else "no errors or warnings"
     tail = (
         " The report was written with the errors present (allow_invalid_903), so the figures "
@@ -209,8 +206,8 @@ def appendix(summary: dict[str, Any], letter: str, params: ReportParams) -> Appe
             f"for {label} applied to the tables in the return{previous}. "
             + (
                 f"They flagged {dfe['rows_flagged']['text'].replace('<', 'fewer than ')} "
-                f"{_plural(dfe['rows_flagged']['rows'] or 2, 'row', 'rows')} under "
-                f"{len(rules)} {_plural(len(rules), 'rule', 'rules')}."
+                f"{'row' if dfe['rows_flagged']['rows'] == 1 else 'rows'} under "
+                f"{plural(len(rules), 'rule')}."
                 if rules
                 else "No rule flagged any row."
             ),
