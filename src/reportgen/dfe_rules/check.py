@@ -360,13 +360,16 @@ def check_history(
 
     found = dict(year_folders(folder))
     wanted = sorted(y for y in found if y >= FIRST_YEAR and (years is None or y in years))
+    children: dict[int, set[str]] = {}  # each older return's children, read once
     runs = []
     for year in wanted:
         previous = found.get(year - 1)
         earlier: set[str] = set()
         for older, sub in found.items():
             if older < year - 1:
-                earlier |= _children(sub)
+                if older not in children:
+                    children[older] = _children(sub)
+                earlier |= children[older]
         runs.append(
             run_rules(
                 found[year],
