@@ -48,3 +48,25 @@ def png(tmp_path: Path) -> Path:
     path = tmp_path / "chart.png"
     path.write_bytes(tiny_png())
     return path
+
+
+@pytest.fixture()
+def probe_notebook(tmp_path: Path):
+    """Write a notebook of code cells for the ``reportgen`` kernel (the first cell tagged
+    ``parameters``) to ``tmp_path/probe.ipynb``; returns a function of the cells' sources."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    def write(*sources: str) -> Path:
+        notebook = new_notebook(cells=[new_code_cell(s) for s in sources])
+        notebook.cells[0].metadata["tags"] = ["parameters"]
+        notebook.metadata["kernelspec"] = {
+            "name": "reportgen",
+            "display_name": "reportgen",
+            "language": "python",
+        }
+        path = tmp_path / "probe.ipynb"
+        nbformat.write(notebook, path)
+        return path
+
+    return write

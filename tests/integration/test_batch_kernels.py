@@ -10,7 +10,6 @@ import time
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 from papermill.exceptions import PapermillExecutionError
 
 from reportgen.config import load_params
@@ -103,26 +102,15 @@ def test_nothing_leaks_from_one_authority_into_the_next(tmp_path):
     assert reused == fresh_files
 
 
-def _notebook(tmp_path, *sources):
-    notebook = new_notebook(cells=[new_code_cell(s) for s in sources])
-    notebook.cells[0].metadata["tags"] = ["parameters"]
-    notebook.metadata["kernelspec"] = {
-        "name": "reportgen",
-        "display_name": "reportgen",
-        "language": "python",
-    }
-    path = tmp_path / "probe.ipynb"
-    nbformat.write(notebook, path)
-    return path
-
-
 def _banner(path):
     notebook = nbformat.read(path, as_version=4)
     return "An Exception was encountered" in "".join(notebook.cells[0].source)
 
 
-def test_timeout_fails_the_notebook_with_a_banner_then_the_kernel_recovers(tmp_path):
-    source = _notebook(tmp_path, "x = 1", "import time\ntime.sleep(60)", "y = 2")
+def test_timeout_fails_the_notebook_with_a_banner_then_the_kernel_recovers(
+    tmp_path, probe_notebook
+):
+    source = probe_notebook("x = 1", "import time\ntime.sleep(60)", "y = 2")
     target = tmp_path / "out.ipynb"
     with ReusableKernel(timeout=3) as kernel:
         started = time.monotonic()
@@ -133,12 +121,12 @@ def test_timeout_fails_the_notebook_with_a_banner_then_the_kernel_recovers(tmp_p
         assert "more than 3 s" in caught.value.evalue
         assert _banner(target)
         kernel.reset()  # what a batch worker does after a failure
-        quick = _notebook(tmp_path, "x = 1", "z = x + 1")
+        quick = probe_notebook("x = 1", "z = x + 1")
         run_notebook(quick, tmp_path / "after.ipynb", {"x": 5}, kernel)
 
 
-def test_a_dead_kernel_fails_the_notebook_with_a_banner(tmp_path):
-    source = _notebook(tmp_path, "x = 1", "import os\nos._exit(1)")
+def test_a_dead_kernel_fails_the_notebook_with_a_banner(tmp_path, probe_notebook):
+    source = probe_notebook("x = 1", "import os\nos._exit(1)")
     target = tmp_path / "out.ipynb"
     with ReusableKernel(timeout=60) as kernel:
         started = time.monotonic()
@@ -148,11 +136,11 @@ def test_a_dead_kernel_fails_the_notebook_with_a_banner(tmp_path):
         assert caught.value.ename == "DeadKernelError"
         assert _banner(target)
         kernel.reset()
-        run_notebook(_notebook(tmp_path, "x = 1"), tmp_path / "after.ipynb", {}, kernel)
+        run_notebook(probe_notebook("x = 1"), tmp_path / "after.ipynb", {}, kernel)
 
 
-def test_one_client_per_kernel_and_prompt_shutdown(tmp_path, monkeypatch):
-    source = _notebook(tmp_path, "x = 1", "y = x * 2")
+def test_one_client_per_kernel_and_prompt_shutdown(tmp_path, monkeypatch, probe_notebook):
+    source = probe_notebook("x = 1", "y = x * 2")
     with ReusableKernel() as kernel:
         manager = kernel.start()
         opened = []

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-import nbformat
 import papermill
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 
 from reportgen.config import load_params
 from reportgen.kernels import ReusableKernel
@@ -23,21 +21,12 @@ PAYLOADS = [
 ]
 
 
-def test_code_in_a_parameter_is_data_not_code(tmp_path):
+def test_code_in_a_parameter_is_data_not_code(tmp_path, probe_notebook):
     marker = tmp_path / "marker"
-    notebook = new_notebook(
-        cells=[
-            new_code_cell("params = None\nout = ''", metadata={"tags": ["parameters"]}),
-            new_code_cell("import json\nopen(out, 'w').write(json.dumps(params['committee']))"),
-        ]
+    source = probe_notebook(
+        "params = None\nout = ''",
+        "import json\nopen(out, 'w').write(json.dumps(params['committee']))",
     )
-    notebook.metadata["kernelspec"] = {
-        "name": "reportgen",
-        "display_name": "reportgen",
-        "language": "python",
-    }
-    source = tmp_path / "probe.ipynb"
-    nbformat.write(notebook, source)
     with ReusableKernel() as kernel:
         _run_all(source, tmp_path, marker, kernel)
 
