@@ -67,6 +67,7 @@ audit: $(AUDIT_VENV)/.installed ## pip-audit the locked dependencies (skipped wh
 test: $(STAMP) audit ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check --quiet src tests scripts bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-disclosure: $(STAMP) ## Disclosure scan of every authority's published report (about 4 minutes)

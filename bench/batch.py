@@ -52,8 +52,8 @@ def _load() -> str:
 
 def _authorities(count: int, period: str) -> list[str]:
     """``count`` authorities spread over the list (every n-th), each with figures for ``period``."""
-    from reportgen.authorities import all_authorities, published_years
-    from reportgen.periods import parse_period
+    from reportgen.core.authorities import all_authorities, published_years
+    from reportgen.core.periods import parse_period
 
     year = parse_period(period).collection_year
     usable = [a.gss for a in all_authorities() if year in published_years(a.gss)]
@@ -63,12 +63,12 @@ def _authorities(count: int, period: str) -> list[str]:
 
 def naive(codes: list[str], period: str, out: Path) -> None:
     """(a): papermill CLI per notebook, then assemble in this process."""
-    from reportgen.assemble import build_report
-    from reportgen.config import load_params
+    from reportgen.core.config import load_params
+    from reportgen.core.paths import NOTEBOOKS_DIR
     from reportgen.docx import write_report
-    from reportgen.paths import NOTEBOOKS_DIR
-    from reportgen.run import report_filename
-    from reportgen.sections import FAMILIES, read_section
+    from reportgen.report.assemble import build_report
+    from reportgen.report.notebook_api import FAMILIES, read_section
+    from reportgen.run.report import report_filename
 
     for code in codes:
         params = load_params(code, period, out=out)

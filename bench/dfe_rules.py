@@ -51,9 +51,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from reportgen.dfe_rules import check, run_rules, validator_python
+    from reportgen.sources.dfe_rules import check, run_rules, validator_python
+    from reportgen.sources.ssda903.validate import validate_return
     from reportgen.sources.synthetic import generate
-    from reportgen.validation import validate_return
 
     validator_python()  # make the environment first: not part of any timing
     with tempfile.TemporaryDirectory() as tmp:

@@ -85,7 +85,7 @@ def _authorities() -> tuple[list[str], np.ndarray]:
 
 def generate(folder: Path, seed: int = 1) -> None:
     """Write the England-scale returns (see the module notes)."""
-    from reportgen import geo
+    from reportgen.sources import geo
 
     rng = np.random.default_rng(seed)
     codes, counts = _authorities()
@@ -299,10 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         _generate_in_child(folder)
         print(f"  generated in {time.perf_counter() - t0:.0f} s", flush=True)
 
-    from reportgen import geo
     from reportgen.indicators import engine
     from reportgen.indicators.blocks import prepare
-    from reportgen.sources.ssda903 import combine_returns, read_return
+    from reportgen.sources import geo
+    from reportgen.sources.ssda903.read import combine_returns, read_return
 
     csvs = sorted(folder.rglob("*.csv"))
     size_mb = sum(p.stat().st_size for p in csvs) / 1e6
@@ -321,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     engine.population(["E10000018"], 2025)  # the ONS and DfE population tables
     centroids = time.perf_counter() - t0
 
-    # time spent inside reportgen.geo.centroids (postcode lookups), reported separately
+    # time spent inside reportgen.sources.geo.centroids (postcode lookups), reported separately
     lookups: list[float] = []
     centroids_function = geo.centroids
 

@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
 
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    from reportgen.authorities import all_authorities
+    from reportgen.core.authorities import all_authorities
     from reportgen.sources import synthetic
     from reportgen.sources.synthetic.postcodes import cache_file, load_bank
     from reportgen.sources.synthetic.targets import targets_for

@@ -12,7 +12,7 @@ Each file has two kinds of keys:
   ``authority_name``, ``old_la_code``, ``region`` and ``statistical_neighbours`` (DfE statistical
   neighbour model 2025, closest first, each with its name as a comment).
 * **Local details** (``layout``, ``committee``, ``report_of``, ``officers`` and any other
-  :class:`reportgen.config.ReportParams` key): written when the file is created, then kept as they
+  :class:`reportgen.core.config.ReportParams` key): written when the file is created, then kept as they
   are in the file (edit them there). A new file gets the values of ``params/defaults.yaml``, except
   for the four authorities whose published committee papers are in
   ``shared/reference/example-papers`` (see :data:`LOCAL_DETAILS`). ``--reset`` rewrites them.
@@ -30,9 +30,9 @@ from typing import Any
 
 import yaml
 
-from reportgen.authorities import Authority, all_authorities, display_name
-from reportgen.config import ReportParams
-from reportgen.paths import PARAMS_DIR
+from reportgen.core.authorities import Authority, all_authorities, display_name
+from reportgen.core.config import ReportParams
+from reportgen.core.paths import PARAMS_DIR
 
 PUBLISHED_KEYS = ("authority_code", "authority_name", "old_la_code", "region")
 NEIGHBOURS_KEY = "statistical_neighbours"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from reportgen.paths import DATA_DIR
-from reportgen.sources.published import build_from_csv
+from reportgen.core.paths import DATA_DIR
+from reportgen.core.tables import build_from_csv
 
 if __name__ == "__main__":
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/data/dfe")

@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reportgen.core.paths import TEMPLATES_DIR
 from reportgen.docx import LAYOUTS, build_template, save_document
-from reportgen.paths import TEMPLATES_DIR
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """The report as plain data: sections, numbered paragraphs, tables, figures (no python-docx here).
 
-``reportgen.assemble`` builds a :class:`Report` from indicator results and params;
+``reportgen.report.assemble`` builds a :class:`Report` from indicator results and params;
 ``reportgen.docx.writer`` turns it into Word. Nothing in this module knows about Word.
 """
 
@@ -156,7 +156,7 @@ class Report:
     details
         Further front-sheet fields a layout's title block may print, by name (``item_no``,
         ``classification``, ``wards``, ``on_behalf_of`` ...); see
-        :meth:`reportgen.committee.CommitteeDetails.front_sheet`.
+        :meth:`reportgen.core.committee.CommitteeDetails.front_sheet`.
     """
 
     title: str

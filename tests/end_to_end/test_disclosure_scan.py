@@ -5,7 +5,7 @@ Reports are written once per session by the batch the authors use (``reportgen r
 every .docx is reopened with python-docx and checked with rules worked out by hand from the
 disclosure policy (README "Data protection"), never by comparing with the program's own figures:
 
-* :func:`reportgen.privacy.scan_docx` finds no UPN, postcode, dd/mm/YYYY date or CHILD id; a
+* :func:`reportgen.analysis.privacy.scan_docx` finds no UPN, postcode, dd/mm/YYYY date or CHILD id; a
   synthetic report is also searched for its children's CHILD ids and dates of birth in words;
 * synthetic 903 reports of small authorities state no count from 1 to 4: not in a table cell of
   the authority's own columns for a count row (units from the indicator registry), not in a
@@ -44,9 +44,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportgen.assemble import DASHBOARD_LABELS
+from reportgen.analysis.privacy import scan_docx
 from reportgen.indicators import registry
-from reportgen.privacy import scan_docx
+from reportgen.report.assemble import DASHBOARD_LABELS
 
 PERIOD = "2024-25"
 SYNTHETIC_AUTHORITIES = ("Rutland", "City of London", "Isles of Scilly")
@@ -527,7 +527,7 @@ def appendix_problems(doc: Doc) -> list[str]:
 
 def child_identifiers(authority: str) -> tuple[set[str], set[str]]:
     """CHILD ids and dates of birth (in words, as a report writes dates) of a synthetic return."""
-    from reportgen.authorities import lookup
+    from reportgen.core.authorities import lookup
     from reportgen.sources.synthetic import ensure_return
 
     folder = ensure_return(lookup(authority).gss, PERIOD)
@@ -565,7 +565,7 @@ def dates_of_birth_in(doc: Doc, births: set[str]) -> list[str]:
 def start_batch(out: Path, authorities: str, source: str = "published") -> subprocess.Popen:
     """Start ``reportgen reports`` (the authors' batch, two workers) writing to ``out``."""
     return subprocess.Popen(
-        [sys.executable, "-m", "reportgen.cli", "reports", "--period", PERIOD]
+        [sys.executable, "-m", "reportgen.cli.app", "reports", "--period", PERIOD]
         + ["--authorities", authorities, "--source", source, "--workers", "2", "--out", str(out)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

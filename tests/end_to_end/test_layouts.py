@@ -17,9 +17,9 @@ import pytest
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from reportgen.assemble import FAMILY_HEADINGS
+from reportgen.core.plans import PLANS
 from reportgen.docx.checks import accessibility_problems, heading_outline
-from reportgen.plans import PLANS
+from reportgen.report.assemble import FAMILY_HEADINGS
 
 pytestmark = pytest.mark.slow
 

@@ -187,7 +187,7 @@ def test_leicestershire_figures_equal_dfe_published_values(report):
 
 
 def test_no_child_level_identifiers(report):
-    from reportgen.privacy import scan_docx
+    from reportgen.analysis.privacy import scan_docx
 
     _, path = report
     assert scan_docx(path) == []

@@ -51,7 +51,7 @@ def _start_batch(tmp_path):
     psutil = pytest.importorskip("psutil")
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen.cli", "reports", "--period", "2023-24"]
+        [sys.executable, "-m", "reportgen.cli.app", "reports", "--period", "2023-24"]
         + ["--authorities", "Southwark 855 Kent", "--workers", "2", "--out", str(out)],
         cwd=tmp_path,
         stdout=subprocess.PIPE,

@@ -11,11 +11,11 @@ import re
 
 import pytest
 
-from reportgen import narrative as nv
-from reportgen.assemble import build_report
-from reportgen.config import load_params
+from reportgen.core.config import load_params
 from reportgen.model import Paragraph, Table
-from reportgen.sections import FAMILIES, run_section
+from reportgen.report import narrative as nv
+from reportgen.report.assemble import build_report
+from reportgen.report.notebook_api import FAMILIES, run_section
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from reportgen.cli import app
+from reportgen.cli.app import app
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "bad"
 CASES = sorted(p.parent for p in CORPUS.glob("*/case.yaml"))

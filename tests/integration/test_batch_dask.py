@@ -10,7 +10,7 @@ import time
 import pytest
 from rich.console import Console
 
-from reportgen.batch import Task, run_batch
+from reportgen.run.batch import Task, run_batch
 
 pytestmark = pytest.mark.slow
 

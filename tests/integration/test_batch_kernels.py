@@ -12,9 +12,9 @@ import nbformat
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from reportgen.config import load_params
-from reportgen.kernels import ReusableKernel, run_notebook
-from reportgen.run import run_report
+from reportgen.core.config import load_params
+from reportgen.run.kernels import ReusableKernel, run_notebook
+from reportgen.run.report import run_report
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ pd.set_option("display.max_rows", 3)
 os.chdir("/")
 """
 
-WARM = "import matplotlib.pyplot, pandas, seaborn, reportgen.sections\ndel matplotlib, pandas, seaborn, reportgen\n"
+WARM = "import matplotlib.pyplot, pandas, seaborn, reportgen.report.notebook_api\ndel matplotlib, pandas, seaborn, reportgen\n"
 
 
 def _probe(kernel, path):

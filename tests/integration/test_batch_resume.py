@@ -28,7 +28,7 @@ def home(project_root, tmp_path):
 def _reports(home, out, *extra):
     env = {**os.environ, "REPORTGEN_HOME": str(home)}
     completed = subprocess.run(
-        [sys.executable, "-m", "reportgen.cli", "reports", "--period", "2023-24"]
+        [sys.executable, "-m", "reportgen.cli.app", "reports", "--period", "2023-24"]
         + ["--authorities", "Southwark 855", "--out", str(out), "--resume", *extra],
         cwd=home.parent,
         env=env,

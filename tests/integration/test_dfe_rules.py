@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reportgen.cli import app
+from reportgen.cli.app import app
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ PLANTED = [
 
 @pytest.fixture(scope="module")
 def validator():
-    from reportgen.dfe_rules import ValidatorUnavailable, validator_python
+    from reportgen.sources.dfe_rules import ValidatorUnavailable, validator_python
 
     try:
         return validator_python()
@@ -103,9 +103,9 @@ def test_a_synthetic_return_has_only_known_validator_issues(validator):
     import pandas as pd
     import qlacref_authorities
 
-    from reportgen import geo
-    from reportgen.dfe_rules import check_history
-    from reportgen.dfe_rules.findings import FAILED, KNOWN
+    from reportgen.sources import geo
+    from reportgen.sources.dfe_rules import check_history
+    from reportgen.sources.dfe_rules.findings import FAILED, KNOWN
     from reportgen.sources.synthetic import ensure_return
 
     folder = Path(ensure_return("E10000018", "2024-25"))

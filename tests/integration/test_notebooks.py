@@ -12,10 +12,10 @@ import nbformat
 import papermill
 import pytest
 
-from reportgen.config import load_params
-from reportgen.kernels import ReusableKernel
-from reportgen.paths import NOTEBOOKS_DIR
-from reportgen.sections import FAMILIES
+from reportgen.core.config import load_params
+from reportgen.core.paths import NOTEBOOKS_DIR
+from reportgen.report.notebook_api import FAMILIES
+from reportgen.run.kernels import ReusableKernel
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ import json
 import papermill
 import pytest
 
-from reportgen.config import load_params
-from reportgen.kernels import ReusableKernel
+from reportgen.core.config import load_params
+from reportgen.run.kernels import ReusableKernel
 
 pytestmark = pytest.mark.slow
 

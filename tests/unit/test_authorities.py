@@ -1,8 +1,8 @@
-"""reportgen.authorities: the authority list from published data, and lookup by code or name."""
+"""reportgen.core.authorities: the authority list from published data, and lookup by code or name."""
 
 import pytest
 
-from reportgen.authorities import (
+from reportgen.core.authorities import (
     Authority,
     all_authorities,
     authorities_frame,
@@ -12,8 +12,8 @@ from reportgen.authorities import (
     published_year_labels,
     published_years,
 )
-from reportgen.errors import UnknownAuthorityError
-from reportgen.sources.published import load_table
+from reportgen.core.errors import UnknownAuthorityError
+from reportgen.core.tables import load_table
 
 
 def test_there_are_153_current_authorities():

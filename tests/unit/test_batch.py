@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from reportgen import batch, cli, executors, run
-from reportgen.authorities import all_authorities
-from reportgen.batch import UNCHANGED, Outcome, Task, run_batch
-from reportgen.config import load_params
-from reportgen.errors import ReportgenError
+from reportgen.cli import app as cli
+from reportgen.core.authorities import all_authorities
+from reportgen.core.config import load_params
+from reportgen.core.errors import ReportgenError
+from reportgen.run import executors, tasks
+from reportgen.run import report as run
+from reportgen.run.batch import UNCHANGED, Outcome, Task, run_batch
 
 # --- periods ----------------------------------------------------------------------------------
 
@@ -301,7 +303,7 @@ def test_run_task_never_raises(tmp_path):
         def memory_mb(self):
             return {"rss": None, "peak": None}
 
-    outcome = batch.run_task(Task("Nowhereshire", "2023-24", out=str(tmp_path)), NoKernel())
+    outcome = tasks.run_task(Task("Nowhereshire", "2023-24", out=str(tmp_path)), NoKernel())
     assert outcome.status == "failed" and "unknown authority" in outcome.reason
     assert outcome.worker == f"pid {os.getpid()}"
 

@@ -22,7 +22,7 @@ from nbformat.v4 import (  # noqa: E402
     new_output,
 )
 
-from reportgen.run import export_html  # noqa: E402
+from reportgen.run.report import export_html  # noqa: E402
 
 
 def _png() -> str:
@@ -40,7 +40,7 @@ def _executed_notebook():
         new_markdown_cell("# Placement sufficiency\n\nSome *text* with `code` and <b>html</b>."),
         new_code_cell("params = None\nwork_dir = 'work'", metadata={"tags": ["parameters"]}),
         new_code_cell(
-            "from reportgen.sections import run_section\nsection = run_section('x', params, w)",
+            "from reportgen.report.notebook_api import run_section\nsection = run_section('x', params, w)",
             execution_count=2,
             outputs=[
                 new_output("stream", name="stdout", text="hello <world>\n"),

@@ -6,7 +6,7 @@ import re
 
 from typer.testing import CliRunner
 
-from reportgen.cli import app
+from reportgen.cli.app import app
 
 runner = CliRunner()
 

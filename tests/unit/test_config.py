@@ -1,4 +1,4 @@
-"""reportgen.config: merging defaults, authority files and the command line; clear errors."""
+"""reportgen.core.config: merging defaults, authority files and the command line; clear errors."""
 
 import shutil
 import subprocess
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reportgen.authorities import all_authorities, display_name
-from reportgen.config import OfficerParams, ReportParams, load_params
-from reportgen.errors import ParamsError, PeriodError, UnknownAuthorityError
-from reportgen.paths import PARAMS_DIR
+from reportgen.core.authorities import all_authorities, display_name
+from reportgen.core.config import OfficerParams, ReportParams, load_params
+from reportgen.core.errors import ParamsError, PeriodError, UnknownAuthorityError
+from reportgen.core.paths import PARAMS_DIR
 
 LEICS_NEIGHBOURS = [
     "E10000013",  # Gloucestershire (SN_1 916)

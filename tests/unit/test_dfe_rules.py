@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reportgen.cli import app
-from reportgen.dfe_rules import check, environment
-from reportgen.dfe_rules.findings import FAILED, KNOWN
-from reportgen.dfe_rules.known_issues import Facts, known_reasons
+from reportgen.cli.app import app
+from reportgen.sources.dfe_rules import check, environment
+from reportgen.sources.dfe_rules.findings import FAILED, KNOWN
+from reportgen.sources.dfe_rules.known_issues import Facts, known_reasons
 
 VALID = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "valid"
 
@@ -230,8 +230,8 @@ def test_previous_needs_year_and_dfe_rules(tmp_path):
 
 
 def test_summary_counts_by_rule_withholds_small_counts_and_names_no_child(cache, monkeypatch):
-    from reportgen import data_quality
-    from reportgen.config import load_params
+    from reportgen.core.config import load_params
+    from reportgen.report import data_quality
 
     def many(year, authority, *_):
         raw = canned(year, authority)
@@ -269,8 +269,8 @@ def test_summary_counts_by_rule_withholds_small_counts_and_names_no_child(cache,
 
 
 def test_summary_says_why_the_rules_did_not_run(cache, monkeypatch):
-    from reportgen import data_quality
-    from reportgen.config import load_params
+    from reportgen.core.config import load_params
+    from reportgen.report import data_quality
 
     monkeypatch.setattr(environment, "_base_python", lambda: "/nonexistent/python3.11")
     params = load_params("Leicestershire", "2024-25", source="ssda903", input=str(VALID))

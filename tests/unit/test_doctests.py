@@ -4,11 +4,11 @@ import doctest
 
 import pytest
 
-import reportgen.formatting
-import reportgen.narrative
+import reportgen.core.formatting
+import reportgen.report.narrative
 
 
-@pytest.mark.parametrize("module", [reportgen.formatting, reportgen.narrative])
+@pytest.mark.parametrize("module", [reportgen.core.formatting, reportgen.report.narrative])
 def test_docstring_examples(module):
     failures, attempted = doctest.testmod(module)
     assert attempted > 0

@@ -17,12 +17,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from reportgen import paths
+from reportgen.core import paths
+from reportgen.core.errors import DataError, TemplateError
 from reportgen.docx import LAYOUTS, LayoutSpec, build_template, write_report
 from reportgen.docx.layouts import TitleLine, TitleTable
 from reportgen.docx.styles import required_styles
 from reportgen.docx.writer import document_bytes
-from reportgen.errors import DataError, TemplateError
 from reportgen.model import (
     Appendix,
     Bullets,

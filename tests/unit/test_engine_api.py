@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from reportgen.cli import app
-from reportgen.config import load_params
-from reportgen.errors import DataError, ParamsError
+from reportgen.cli.app import app
+from reportgen.core.config import load_params
+from reportgen.core.errors import DataError, ParamsError
 from reportgen.indicators import engine, registry
 from reportgen.indicators.blocks import add_months, birthday, collection_year_of, from_day, to_day
 from reportgen.indicators.measures import FUNCTIONS
@@ -106,7 +106,7 @@ def test_results_for_a_quarter_compare_with_the_latest_published_year():
 
 def test_report_section_dispatch(tmp_path):
     params = load_params(LEICS, "2024-25", source="ssda903", input=VALID)
-    from reportgen.sections import compute_indicators
+    from reportgen.report.notebook_api import compute_indicators
 
     results = compute_indicators("care_leavers", params)
     eet = {r.id: r for r in results}["cl_19_21_eet_pct"]
@@ -115,7 +115,7 @@ def test_report_section_dispatch(tmp_path):
 
 def test_synthetic_source_reads_the_generated_returns(monkeypatch):
     import reportgen.sources.synthetic as synthetic
-    from reportgen.periods import parse_period
+    from reportgen.core.periods import parse_period
 
     calls = []
 

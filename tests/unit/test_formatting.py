@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from reportgen.formatting import (
+from reportgen.core.formatting import (
     format_cell,
     format_date,
     format_value,

@@ -6,7 +6,7 @@ Expected distances are the DfE validator's own derived PL_DISTANCE for the same 
 
 import pandas as pd
 
-from reportgen import geo
+from reportgen.sources import geo
 
 
 def test_distance_matches_the_dfe_validator():

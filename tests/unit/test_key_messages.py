@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reportgen import key_messages as km
 from reportgen.indicators.result import IndicatorResult
-from reportgen.targets import assess
+from reportgen.report import key_messages as km
+from reportgen.report.targets import assess
 
 
 def r(id, family, unit, value, previous=None, england=None, title=None, **kw):

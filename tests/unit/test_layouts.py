@@ -16,17 +16,23 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-import reportgen.committee
+import reportgen.core.committee
 import reportgen.docx.tables
-from reportgen import config, paths
-from reportgen.assemble import FAMILY_HEADINGS, PARTS
-from reportgen.committee import CommitteeDetails
-from reportgen.config import load_params
+from reportgen.core import config, paths
+from reportgen.core.committee import CommitteeDetails
+from reportgen.core.config import load_params
+from reportgen.core.errors import ParamsError, TemplateError
+from reportgen.core.plans import (
+    LAYOUT_FILES,
+    PLANS,
+    PlanItem,
+    paragraph_numbers,
+    read_layout_file,
+)
 from reportgen.docx import LAYOUTS, build_template, save_document, write_report
 from reportgen.docx.checks import accessibility_problems, heading_outline
 from reportgen.docx.layouts import spec_from_file
 from reportgen.docx.tables import CELL_PADDING_CM, column_widths, text_width_cm
-from reportgen.errors import ParamsError, TemplateError
 from reportgen.model import (
     Appendix,
     Block,
@@ -38,15 +44,9 @@ from reportgen.model import (
     Section,
     Table,
 )
-from reportgen.plans import (
-    LAYOUT_FILES,
-    PLANS,
-    PlanItem,
-    paragraph_numbers,
-    read_layout_file,
-)
-from reportgen.report_context import Context, Results
-from reportgen.standard_parts import STANDARD_PARTS
+from reportgen.report.assemble import FAMILY_HEADINGS, PARTS
+from reportgen.report.context import Context, Results
+from reportgen.report.parts import STANDARD_PARTS
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -649,7 +649,7 @@ def test_committee_details_defaults_and_southwark() -> None:
     assert load_params("Leicestershire").committee_details == CommitteeDetails()
 
 
-@pytest.mark.parametrize("module", [reportgen.committee, reportgen.docx.tables])
+@pytest.mark.parametrize("module", [reportgen.core.committee, reportgen.docx.tables])
 def test_docstring_examples(module) -> None:
     failures, attempted = doctest.testmod(module)
     assert attempted > 0 and failures == 0

@@ -2,8 +2,8 @@
 
 import pytest
 
-from reportgen import narrative as nv
 from reportgen.indicators.result import IndicatorResult
+from reportgen.report import narrative as nv
 
 
 def result(**kw):

@@ -2,8 +2,8 @@
 
 import nbformat
 
-from reportgen.paths import NOTEBOOKS_DIR
-from reportgen.sections import FAMILIES
+from reportgen.core.paths import NOTEBOOKS_DIR
+from reportgen.report.notebook_api import FAMILIES
 
 
 def test_report_notebooks_are_thin():

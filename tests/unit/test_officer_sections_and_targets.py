@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen import officer_sections
-from reportgen.assemble import build_report
-from reportgen.config import load_params
-from reportgen.errors import ParamsError
+from reportgen.core.config import load_params
+from reportgen.core.errors import ParamsError
 from reportgen.indicators.result import SectionResult
 from reportgen.model import Bullets, Paragraph, Table
-from reportgen.sections import FAMILIES, compute_indicators
+from reportgen.report import officer_sections
+from reportgen.report.assemble import build_report
+from reportgen.report.notebook_api import FAMILIES, compute_indicators
 
 
 def _report(params):

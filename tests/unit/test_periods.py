@@ -1,11 +1,11 @@
-"""reportgen.periods: each accepted form, boundaries, titles, folder names and errors."""
+"""reportgen.core.periods: each accepted form, boundaries, titles, folder names and errors."""
 
 from datetime import date
 
 import pytest
 
-from reportgen.errors import PeriodError
-from reportgen.periods import Period, parse_period, year_label
+from reportgen.core.errors import PeriodError
+from reportgen.core.periods import Period, parse_period, year_label
 
 
 @pytest.mark.parametrize("text", ["2024-25", "2024/25", "2024-2025", "2024/2025", " 2024 - 25 "])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from reportgen.analysis.privacy import scan_docx
 from reportgen.docx import write_report
 from reportgen.model import Paragraph, Report, Section, Table
-from reportgen.privacy import scan_docx
 
 
 def _write(tmp_path, texts, rows=()):

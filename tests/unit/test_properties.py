@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportgen.config import load_params
-from reportgen.errors import ReportgenError
-from reportgen.periods import parse_period
+from reportgen.core.config import load_params
+from reportgen.core.errors import ReportgenError
+from reportgen.core.periods import parse_period
 
 PERIODISH = st.one_of(
     st.text(max_size=30),
@@ -70,7 +70,7 @@ CSV_TEXT = st.text(alphabet=string.printable + "é£\ufeff", max_size=400)
 
 @pytest.fixture(scope="module")
 def reader():
-    from reportgen.sources import ssda903
+    from reportgen.sources.ssda903 import read as ssda903
 
     return ssda903
 

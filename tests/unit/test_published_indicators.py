@@ -11,7 +11,8 @@ import math
 import pandas as pd
 import pytest
 
-from reportgen.errors import ParamsError, PeriodError, UnknownAuthorityError
+from reportgen.core.errors import ParamsError, PeriodError, UnknownAuthorityError
+from reportgen.core.tables import load_table
 from reportgen.indicators import registry
 from reportgen.indicators.published import (
     COLUMNS,
@@ -27,7 +28,6 @@ from reportgen.indicators.published import (
     published_values,
 )
 from reportgen.indicators.result import IndicatorResult
-from reportgen.sources.published import load_table
 
 LEICESTERSHIRE = "E10000018"
 LINCOLNSHIRE = "E10000019"
@@ -434,7 +434,7 @@ def test_region_rows_use_region_codes():
 def test_trend_years_the_dfe_suppressed_keep_their_marker():
     # la_children_who_ceased_during_the_year.csv, City of London (E09000001), Reason episode
     # ceased, Adopted: 2021 "c,c", 2022 "0,0", 2023 "0,0", 2024 "c,c", 2025 "0,0"
-    from reportgen.assemble import trend_table
+    from reportgen.report.assemble import trend_table
 
     family = registry.get("ceased_adopted").family
     (result,) = [

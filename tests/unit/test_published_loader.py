@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from reportgen.sources.published import load_table, split_markers
+from reportgen.core.tables import load_table, split_markers
 
 
 def test_split_markers_markers_are_missing_not_zero():

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from reportgen.core.tables import load_table
 from reportgen.indicators import registry
 from reportgen.indicators.published import family_results
-from reportgen.sources.published import load_table
 
 README = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "dfe" / "README.md"
 

@@ -1,4 +1,4 @@
-"""Reading 903 returns (reportgen.sources.ssda903): one year, and several years combined.
+"""Reading 903 returns (reportgen.sources.ssda903.read): one year, and several years combined.
 
 The fixture tests/fixtures/903/valid holds two invented returns (2023-24 in 2024/, 2024-25 in
 2025/); its README tells each child's story. Expected values are worked out by hand from that
@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import reportgen.sources.ssda903
-from reportgen.errors import DataError
-from reportgen.sources.ssda903 import (
+import reportgen.sources.ssda903.read
+from reportgen.core.errors import DataError
+from reportgen.sources.ssda903.read import (
     TABLES,
     combine_returns,
     read_history,
@@ -52,7 +52,7 @@ def minimal(folder: Path, episodes: str | None = None, header: str | None = None
 
 
 def test_module_examples():
-    failures, attempted = doctest.testmod(reportgen.sources.ssda903)
+    failures, attempted = doctest.testmod(reportgen.sources.ssda903.read)
     assert attempted > 0
     assert failures == 0
 

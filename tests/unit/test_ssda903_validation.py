@@ -1,4 +1,4 @@
-"""Our own 903 checks (reportgen.validation).
+"""Our own 903 checks (reportgen.sources.ssda903.validate).
 
 Each test breaks one thing in a tiny valid return and asserts the exact problem: file, spreadsheet
 row (header = row 1), child, column, severity and check. The base return (2024-25 unless stated):
@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reportgen.errors import DataError
-from reportgen.sources.ssda903 import TABLES
-from reportgen.validation import (
+from reportgen.core.errors import DataError
+from reportgen.sources.ssda903.read import TABLES
+from reportgen.sources.ssda903.validate import (
     PROBLEM_COLUMNS,
     Problem,
     has_errors,

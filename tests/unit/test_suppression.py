@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from reportgen.assemble import trend_table
-from reportgen.formatting import format_cell, format_value
+from reportgen.analysis.suppression import DisclosurePolicy, apply
+from reportgen.core.formatting import format_cell, format_value
 from reportgen.indicators.result import IndicatorResult
-from reportgen.suppression import DisclosurePolicy, apply
+from reportgen.report.assemble import trend_table
 
 
 def r(id, value, unit="count", previous=None, trend=None):
@@ -125,7 +125,7 @@ def test_percentages_of_a_withheld_denominator_are_withheld():
 
 
 def test_monthly_dashboard_withholds_small_counts_and_their_percentages():
-    from reportgen.suppression import monthly
+    from reportgen.analysis.suppression import monthly
 
     table = {
         "2025-01": {"cla_at_end": 40, "started": 3, "ceased": 0, "placed_outside_la_pct": 25.0},
@@ -251,7 +251,7 @@ def test_a_part_withheld_to_protect_another_is_withheld_under_its_twin_id():
 
 
 def test_monthly_percentages_of_a_few_children_and_the_last_month_follow_the_year():
-    from reportgen.suppression import monthly
+    from reportgen.analysis.suppression import monthly
 
     # 40 children, 5% placed outside: 2 children, withheld; 10%: 4 children, withheld; 25%: 10.
     table = {

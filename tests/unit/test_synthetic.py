@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from reportgen.sources import synthetic
-from reportgen.sources.ssda903 import TABLES, read_history, read_return
+from reportgen.sources.ssda903.read import TABLES, read_history, read_return
+from reportgen.sources.ssda903.validate import validate_return
 from reportgen.sources.synthetic import postcodes
-from reportgen.validation import validate_return
 
 RUTLAND = "E06000017"
 YEARS = [2024, 2025]
@@ -163,7 +163,7 @@ def test_ensure_return_caches(tmp_path, monkeypatch, small_bank):
 def test_cli_synth(tmp_path, monkeypatch, small_bank):
     from typer.testing import CliRunner
 
-    from reportgen.cli import app
+    from reportgen.cli.app import app
 
     monkeypatch.setattr(postcodes, "load_bank", lambda cache_dir: small_bank)
     out = tmp_path / "cli"

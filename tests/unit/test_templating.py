@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reportgen.errors import TemplateError
+from reportgen.core.errors import TemplateError
 from reportgen.model import Bullets, Figure, Paragraph, Table
-from reportgen.templating import environment, parse_blocks, render_text
+from reportgen.report.templating import environment, parse_blocks, render_text
 
 
 def _figure(stem):

@@ -7,7 +7,7 @@ A code has a ``meaning``, a main ``group`` (e.g. ``foster``), optional extra gro
 date after which an episode may no longer be open in it (``must_end_by``) and minimum ages by year.
 A field can serve several columns (``columns``: the OC2 0/1 flags share one list).
 
-Years are collection end years throughout, as in :mod:`reportgen.sources.ssda903`.
+Years are collection end years throughout, as in :mod:`reportgen.sources.ssda903.read`.
 
 Examples
 --------

@@ -14,8 +14,8 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu
 
+from reportgen.core.errors import DataError
 from reportgen.docx.styles import StyleSheet
-from reportgen.errors import DataError
 from reportgen.model import Figure
 
 __all__ = ["add_figure", "figure_caption", "set_alt_text"]

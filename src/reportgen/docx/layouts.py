@@ -1,7 +1,7 @@
 """The Word layouts: how the writer renders each committee-paper house style.
 
 Every layout is described by one YAML file, ``templates/layouts/<name>.yaml``
-(:mod:`reportgen.plans` reads it): its ``body`` is the plan of sections, its ``render`` mapping
+(:mod:`reportgen.core.plans` reads it): its ``body`` is the plan of sections, its ``render`` mapping
 becomes a :class:`LayoutSpec` here: which reference template to open, what the title block looks
 like, which style names the writer uses for each role, how paragraphs and headings are numbered,
 and how the "Officer(s) to Contact" section and the appendices are headed. The writer
@@ -40,8 +40,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from reportgen.errors import TemplateError
-from reportgen.plans import LAYOUT_FILES, LayoutFile
+from reportgen.core.errors import TemplateError
+from reportgen.core.plans import LAYOUT_FILES, LayoutFile
 
 __all__ = [
     "LAYOUTS",

@@ -1,7 +1,7 @@
 """Template styles: open a reference template, check its styles, and build templates.
 
 The writer never guesses a style: every name it uses (see :func:`required_styles`) must exist in
-the layout's template, or :func:`check_styles` raises :class:`~reportgen.errors.TemplateError`
+the layout's template, or :func:`check_styles` raises :class:`~reportgen.core.errors.TemplateError`
 before anything is written. :func:`build_template` makes a template from python-docx's default
 one; ``scripts/build_templates.py`` saves one per layout in ``templates/``.
 """
@@ -30,8 +30,8 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 from lxml import etree
 
+from reportgen.core.errors import TemplateError
 from reportgen.docx.layouts import LayoutSpec, StyleNames, TemplateLook
-from reportgen.errors import TemplateError
 
 __all__ = [
     "BUILD_HINT",

@@ -24,7 +24,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Twips
 
-from reportgen import paths
+from reportgen.core import paths
 from reportgen.docx.figures import add_figure
 from reportgen.docx.layouts import LayoutSpec, TitleLine, TitleTable, get_layout
 from reportgen.docx.numbering import ReportNumbering, set_numbering

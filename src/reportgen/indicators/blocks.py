@@ -1,6 +1,6 @@
 """Building blocks of the SSDA903 indicator engine (``indicators.md`` §4), as numpy arrays.
 
-:func:`prepare` turns a :class:`~reportgen.sources.ssda903.History` (tables of strings) into a
+:func:`prepare` turns a :class:`~reportgen.sources.ssda903.read.History` (tables of strings) into a
 :class:`Prepared` history once: every child gets an integer code, every date becomes a day number
 (days since 1970-01-01), every code a small integer or a flag, and the period-independent
 structure of the episodes is worked out (periods of care, carers, temporary placements). The
@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reportgen import codes
-from reportgen.sources.ssda903 import EPISODE_FIX_REC, History
+from reportgen.sources.ssda903.read import EPISODE_FIX_REC, History
 
 NAT = np.int64(-(2**40))
 """Day number of an unknown date (far in the past)."""
@@ -477,7 +477,7 @@ def prepare(
     Parameters
     ----------
     history
-        Returns read by :func:`reportgen.sources.ssda903.read_history`. When the Header has an
+        Returns read by :func:`reportgen.sources.ssda903.read.read_history`. When the Header has an
         ``LA`` column (several authorities' children in one history, as in the benchmark) each
         child belongs to its LA; otherwise every child belongs to ``authority``.
     authority

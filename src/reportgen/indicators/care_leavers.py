@@ -27,7 +27,7 @@ from reportgen.indicators.blocks import (
     run_ends,
 )
 from reportgen.indicators.measures import Frame, Measure, NotAvailable, indicator, register
-from reportgen.sources.ssda903 import EPISODE_FIX_REC
+from reportgen.sources.ssda903.read import EPISODE_FIX_REC
 
 BANDS = {"17_18": (17, 18), "19_21": (19, 21)}
 OC3_TABLES = ("Header", "Episodes", "OC3")

@@ -20,7 +20,7 @@ Public API
 :func:`check_return` / :func:`validate_input`
     Refuse to report on returns with validation errors (unless ``allow_invalid_903``).
 
-Periods: a collection year, a quarter, a month or any date range (:mod:`reportgen.periods`).
+Periods: a collection year, a quarter, a month or any date range (:mod:`reportgen.core.periods`).
 Snapshot indicators are taken on the period's last day and flows count events within it;
 placement stability uses the 12 months to the last day, long-term stability looks back 2.5
 years, adoption timeliness uses the 3 years to the last day (for a collection year these are the
@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reportgen.errors import DataError, ParamsError, ReportgenError
+from reportgen.core.errors import DataError, ParamsError, ReportgenError
+from reportgen.core.periods import Period, parse_period, year_label
 from reportgen.indicators import adoption, care_leavers, registry, sufficiency  # noqa: F401
 from reportgen.indicators.blocks import (
     DEFAULT_OPTIONS,
@@ -58,9 +59,8 @@ from reportgen.indicators.blocks import (
 )
 from reportgen.indicators.measures import FUNCTIONS, TIMINGS, Frame, Measure, NotAvailable
 from reportgen.indicators.result import IndicatorResult
-from reportgen.periods import Period, parse_period, year_label
-from reportgen.sources.return_folders import year_folders
-from reportgen.sources.ssda903 import History, read_history
+from reportgen.sources.ssda903.folders import year_folders
+from reportgen.sources.ssda903.read import History, read_history
 
 NOT_AVAILABLE = "not available"
 """Marker of a figure the returns cannot give (a table or a year is missing); see the note."""
@@ -110,7 +110,7 @@ class Outcome:
 
 
 def as_period(period: Period | str) -> Period:
-    """A :class:`~reportgen.periods.Period` from one or its text."""
+    """A :class:`~reportgen.core.periods.Period` from one or its text."""
     return period if isinstance(period, Period) else parse_period(str(period))
 
 
@@ -205,7 +205,7 @@ def prepared(
 
 @cache
 def _population_lookup() -> tuple[dict[tuple[str, int], float], dict[tuple[str, int], float]]:
-    from reportgen.sources.published import load_table
+    from reportgen.core.tables import load_table
 
     ons = load_table(ONS_POPULATION)
     ons = ons[ons["population_estimate"].notna() & ons["new_la_code"].notna()]
@@ -335,11 +335,11 @@ def compute(
     Parameters
     ----------
     history
-        Returns from :func:`load_history` (or :func:`reportgen.sources.ssda903.read_history`).
+        Returns from :func:`load_history` (or :func:`reportgen.sources.ssda903.read.read_history`).
     authority
         The authority's GSS code (used for placements outside the authority and populations).
     period
-        A :class:`~reportgen.periods.Period` or its text (``2024-25``, ``2024-25 Q3``,
+        A :class:`~reportgen.core.periods.Period` or its text (``2024-25``, ``2024-25 Q3``,
         ``2025-01``, ``2024-04-01:2024-06-30``).
     ids
         Indicator ids (default: every id the engine computes).
@@ -652,7 +652,7 @@ def family_results(
 
 @cache
 def _validate(folder: str, signature: tuple) -> tuple:
-    from reportgen.validation import validate_return
+    from reportgen.sources.ssda903.validate import validate_return
 
     problems = []
     for year, sub in year_folders(folder):
@@ -662,7 +662,7 @@ def _validate(folder: str, signature: tuple) -> tuple:
 
 
 def validate_input(folder: Path | str) -> list:
-    """Every :class:`~reportgen.validation.Problem` of every year folder (file names prefixed
+    """Every :class:`~reportgen.sources.ssda903.validate.Problem` of every year folder (file names prefixed
     with the year folder), cached until a file changes."""
     path = Path(folder).resolve()
     year_folders(path)  # raises for a missing or unusable folder
@@ -675,7 +675,7 @@ def check_return(params: Any) -> list:
     Parameters
     ----------
     params
-        :class:`~reportgen.config.ReportParams` with ``input``; ``allow_invalid_903`` (if the
+        :class:`~reportgen.core.config.ReportParams` with ``input``; ``allow_invalid_903`` (if the
         field exists and is true) lets a report run on returns with errors.
 
     Returns

@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 
+from reportgen.core.periods import Period, year_label
 from reportgen.indicators.blocks import (
     OPEN,
     REC_CODES,
@@ -32,8 +33,7 @@ from reportgen.indicators.blocks import (
     run_starts,
     to_day,
 )
-from reportgen.periods import Period, year_label
-from reportgen.sources.ssda903 import EPISODE_FIX_REC
+from reportgen.sources.ssda903.read import EPISODE_FIX_REC
 
 Kind = Literal["count", "percent", "mean", "rate"]
 Timing = Literal["snapshot", "flow", "rolling_year", "lookback", "rolling_3_years", "birthdays"]

@@ -22,7 +22,9 @@ from functools import cache
 import pandas as pd
 import pyarrow.parquet as pq
 
-from reportgen.errors import PeriodError, UnknownAuthorityError
+from reportgen.core.errors import PeriodError, UnknownAuthorityError
+from reportgen.core.paths import DATA_DIR
+from reportgen.core.tables import load_table, split_markers
 from reportgen.indicators import registry
 from reportgen.indicators.registry import (
     ADOPTION_STAGES,
@@ -36,8 +38,6 @@ from reportgen.indicators.registry import (
     STABILITY,
 )
 from reportgen.indicators.result import IndicatorResult
-from reportgen.paths import DATA_DIR
-from reportgen.sources.published import load_table, split_markers
 
 ENGLAND_CODE = "E92000001"
 """The ONS code used as ``new_la_code`` for England rows."""
@@ -353,9 +353,9 @@ _GEOGRAPHY_COLUMNS = (
 def _read(table: str, columns: set[str]) -> pd.DataFrame:
     """Read only the columns needed from one shipped table, all as published strings.
 
-    :func:`reportgen.sources.published.load_table` parses every value column of every row;
+    :func:`reportgen.core.tables.load_table` parses every value column of every row;
     reading the few columns needed and parsing only the selected rows (with the same
-    :func:`~reportgen.sources.published.split_markers`) keeps :func:`published_values` fast.
+    :func:`~reportgen.core.tables.split_markers`) keeps :func:`published_values` fast.
     """
     path = DATA_DIR / f"{table}.parquet"
     if not path.exists():

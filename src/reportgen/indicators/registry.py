@@ -27,7 +27,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args
 
-from reportgen.errors import ParamsError
+from reportgen.core.errors import ParamsError
 from reportgen.indicators.result import Polarity, Unit
 
 if TYPE_CHECKING:
@@ -91,7 +91,11 @@ class Indicator:
         ``rolling_year``, ``lookback``, ``rolling_3_years`` or ``birthdays``) and the 903 tables
         it reads; ``None`` when the id is not computed from 903 returns (England-only figures).
         """
-        from reportgen.indicators import engine  # noqa: F401  (registers the functions)
+        from reportgen.indicators import (  # noqa: F401  (their @measure functions fill FUNCTIONS)
+            adoption,
+            care_leavers,
+            sufficiency,
+        )
         from reportgen.indicators.measures import FUNCTIONS
 
         return FUNCTIONS.get(self.id)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
-from reportgen import codes, geo
+from reportgen import codes
 from reportgen.indicators.blocks import (
     AGE_BANDS,
     ETHNIC_GROUPS,
@@ -40,6 +40,7 @@ from reportgen.indicators.measures import (
     indicator,
     register,
 )
+from reportgen.sources import geo
 
 # ------------------------------------------------------------------------------ numbers
 
@@ -212,7 +213,7 @@ def postcode_places(f: Frame, *wanted: tuple[np.ndarray, str]) -> list[tuple[np.
     ``(episode rows, column)``: NaN / None where blank or unknown.
 
     Only the rows asked for are read, each distinct postcode is looked up once per history, and
-    each call makes at most one call to :func:`reportgen.geo.centroids`.
+    each call makes at most one call to :func:`reportgen.sources.geo.centroids`.
     """
     p = f.p
     cache = p.cache.setdefault(

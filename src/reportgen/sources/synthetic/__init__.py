@@ -7,7 +7,7 @@ Public API
 ----------
 :func:`generate`
     Simulate an authority over a range of collection years and write one folder of DfE-format 903
-    CSVs per year (``OUT/2021``, ..., ``OUT/2025``; :func:`reportgen.sources.ssda903.read_history`
+    CSVs per year (``OUT/2021``, ..., ``OUT/2025``; :func:`reportgen.sources.ssda903.read.read_history`
     reads the parent folder).
 :func:`ensure_return`
     The five years ending at a period's collection year, generated once into a cache folder
@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reportgen.errors import DataError, PeriodError
+from reportgen.core.errors import DataError, PeriodError
 
 GENERATOR_VERSION = 1
 """Bumped whenever the output for a given seed changes (cached returns are then rebuilt)."""
@@ -91,7 +91,7 @@ def parse_years(text: str | int | Iterable[int]) -> list[int]:
     >>> parse_years("2025")
     [2025]
     """
-    from reportgen.periods import parse_period
+    from reportgen.core.periods import parse_period
 
     if isinstance(text, int):
         return [text]
@@ -170,7 +170,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _readme(name: str, code: str, seed: int, years: Sequence[int]) -> str:
-    from reportgen.sources.ssda903 import year_label
+    from reportgen.sources.ssda903.read import year_label
 
     labels = ", ".join(year_label(y) for y in years)
     return (
@@ -201,7 +201,7 @@ def generate(
     Parameters
     ----------
     authority
-        Name, GSS code or old DfE code (anything :func:`reportgen.authorities.lookup` accepts).
+        Name, GSS code or old DfE code (anything :func:`reportgen.core.authorities.lookup` accepts).
     years
         Collection end years, or a range such as ``"2020-21:2024-25"``.
     seed
@@ -219,7 +219,7 @@ def generate(
     -------
     SyntheticReturns
     """
-    from reportgen.authorities import lookup
+    from reportgen.core.authorities import lookup
 
     found = lookup(authority)
     year_list = parse_years(years)
@@ -270,7 +270,7 @@ def generate_many(
     """
     import multiprocessing
 
-    from reportgen.authorities import lookup
+    from reportgen.core.authorities import lookup
     from reportgen.sources.synthetic.postcodes import load_bank
     from reportgen.sources.synthetic.targets import targets_for
 
@@ -302,7 +302,7 @@ def build(
     bank=None,
 ) -> dict[int, dict[str, pd.DataFrame]]:
     """The tables of each year (in memory): {year: {table: DataFrame of strings}}."""
-    from reportgen.authorities import get
+    from reportgen.core.authorities import get
     from reportgen.sources.synthetic.postcodes import load_bank
     from reportgen.sources.synthetic.simulate import Draws, simulate
     from reportgen.sources.synthetic.tables import build_events, episode_arrays, year_tables
@@ -330,9 +330,9 @@ def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
     Parameters
     ----------
     authority_code
-        GSS code (or anything :func:`reportgen.authorities.lookup` accepts).
+        GSS code (or anything :func:`reportgen.core.authorities.lookup` accepts).
     period
-        A :class:`reportgen.periods.Period` or its text (``"2024-25"``, ``"2024-25 Q3"``, ...).
+        A :class:`reportgen.core.periods.Period` or its text (``"2024-25"``, ``"2024-25 Q3"``, ...).
     seed
         Random seed.
 
@@ -343,8 +343,8 @@ def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
         (``2021`` ... ``2025``) and a README.txt. Built in a temporary folder and renamed into
         place, so a reader never sees a half-written return.
     """
-    from reportgen.authorities import lookup
-    from reportgen.periods import Period, parse_period
+    from reportgen.core.authorities import lookup
+    from reportgen.core.periods import Period, parse_period
 
     found = lookup(authority_code)
     period = period if isinstance(period, Period) else parse_period(str(period))

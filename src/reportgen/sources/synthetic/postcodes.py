@@ -1,6 +1,6 @@
 """A compact bank of real postcodes for synthetic returns: a sample per upper-tier authority.
 
-The full centroid table (2.7 million postcodes, :mod:`reportgen.geo`) takes about 10 seconds to
+The full centroid table (2.7 million postcodes, :mod:`reportgen.sources.geo`) takes about 10 seconds to
 load, so the generator works from a sample of at most :data:`PER_AUTHORITY` postcodes per English
 upper-tier authority, with their OS eastings and northings. The sample is deterministic (evenly
 spaced through the sorted postcodes) and cached as a Parquet file beside the synthetic returns
@@ -32,7 +32,7 @@ def _format(postcodes: np.ndarray) -> np.ndarray:
 
 
 def _build(letters: str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ") -> pd.DataFrame:
-    from reportgen import geo
+    from reportgen.sources import geo
 
     everything = geo._centroids().load(letters)
     everything = everything[everything.index.str[0].isin(list(letters))]

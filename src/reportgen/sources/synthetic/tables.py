@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from reportgen.sources.ssda903 import TABLES
+from reportgen.sources.ssda903.read import TABLES
 from reportgen.sources.synthetic.postcodes import PostcodeBank
 from reportgen.sources.synthetic.simulate import (
     URN_H5_FROM,

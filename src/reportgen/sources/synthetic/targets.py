@@ -22,8 +22,8 @@ from functools import cache
 
 import pandas as pd
 
+from reportgen.core.tables import load_table
 from reportgen.indicators.published import ENGLAND_CODE, published_values
-from reportgen.sources.published import load_table
 
 CEASED_GROUPS = ("adopted", "sgo", "returned_home", "independent_living", "other")
 """Reason-for-ceasing groups the DfE publishes by authority (``ceased_<group>`` ids)."""

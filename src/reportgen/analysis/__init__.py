@@ -1,0 +1,1 @@
+"""Analysis: disclosure control, forecast, costs and drivers."""

@@ -1,0 +1,1 @@
+"""The ``reportgen`` command line (typer), one module per group of commands."""

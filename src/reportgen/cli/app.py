@@ -1,0 +1,379 @@
+"""The ``reportgen`` command line. Every ``make`` variable is an option of the same name."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from reportgen.cli.common import (
+    DEBUG,
+    AuthorityOpt,
+    InputOpt,
+    LayoutOpt,
+    OutOpt,
+    PeriodOpt,
+    SourceOpt,
+    _fail,
+    console,
+    err,
+)
+from reportgen.core.errors import ReportgenError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Committee reports on children in care, adoption and care leavers.",
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    """Committee reports on children in care, adoption and care leavers."""
+    DEBUG["on"] = debug
+
+
+@app.command()
+def report(
+    authority: AuthorityOpt = None,
+    period: PeriodOpt = None,
+    source: SourceOpt = None,
+    input: InputOpt = None,
+    layout: LayoutOpt = None,
+    out: OutOpt = None,
+    params_file: Annotated[
+        str | None, typer.Option("--params", help="A YAML file of further params for this run.")
+    ] = None,
+) -> None:
+    """Write one report (.docx, executed notebooks, run.json) to OUT/<code>/<period>/."""
+    try:
+        from reportgen.core.config import load_params
+        from reportgen.run.report import run_report
+
+        params = load_params(
+            authority,
+            period,
+            source=source,
+            input=input,
+            layout=layout,
+            out=out,
+            params_file=params_file,
+        )
+        with console.status(f"Writing the {params.period} report for {params.authority_name}..."):
+            result = run_report(params)
+    except (ReportgenError, Exception) as error:  # noqa: BLE001
+        _fail(error)
+        return
+    console.print(f"[green]written[/] {result.docx}  ({result.timings.get('total', 0):.1f} s)")
+    for note in result.notes:
+        console.print(f"[yellow]note[/] {note}")
+    if result.still_to_write:
+        from reportgen.report.officer_sections import OFFICER_PARTS, own_folder
+
+        names = ", ".join(OFFICER_PARTS[p].lower() for p in result.still_to_write)
+        console.print(
+            f"[yellow]still to write[/] (default text used where there is one): {names}; "
+            f"put your own in {os.path.relpath(own_folder(result.params))}/<part>.md"
+        )
+
+
+LONDON = ("Inner London", "Outer London")
+"""The DfE publishes London boroughs under these two sub-regions; ``London`` means both."""
+
+
+def _region_members(text: str) -> list[str] | None:
+    """GSS codes of a region's authorities when ``text`` names a region (or London), else None."""
+    from reportgen.core.authorities import all_authorities, normalise_name
+
+    key = normalise_name(text)
+    if not key:
+        return None
+    regions = {normalise_name(r): [r] for r in sorted({a.region for a in all_authorities()})}
+    regions.setdefault(normalise_name("London"), list(LONDON))
+    wanted = regions.get(key)
+    if wanted is None:
+        return None
+    return [a.gss for a in all_authorities() if a.region in wanted]
+
+
+def _authority_list(authorities: str | None) -> list[str]:
+    """What ``AUTHORITIES`` selects: ``all``, a region, or names/codes (comma-separated when a
+    name has spaces, e.g. ``"Isle of Wight, Southwark"``); regions may be mixed in a list."""
+    if _is_all(authorities):
+        from reportgen.core.authorities import all_authorities
+
+        return [a.gss for a in all_authorities()]
+    assert authorities is not None
+    text = authorities.strip()
+    if "," in text:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+    elif _region_members(text) is not None or _names_one_authority(text):
+        items = [text]
+    else:
+        items = text.split()
+    selected: list[str] = []
+    for item in items:
+        for name in _region_members(item) or [item]:
+            if name not in selected:
+                selected.append(name)
+    return selected
+
+
+def _names_one_authority(text: str) -> bool:
+    from reportgen.core.authorities import lookup
+
+    if " " not in text:
+        return False
+    try:
+        lookup(text)
+    except ReportgenError:
+        return False
+    return True
+
+
+def _is_all(authorities: str | None) -> bool:
+    return not authorities or authorities.strip().lower() == "all"
+
+
+def _is_expanded(authorities: str | None) -> bool:
+    """True when the selection is ``all`` or only regions: authorities without published
+    figures for a period are then skipped rather than failed."""
+    if _is_all(authorities):
+        return True
+    assert authorities is not None
+    items = [i.strip() for i in authorities.split(",") if i.strip()]
+    return all(_region_members(item) is not None for item in items)
+
+
+def _unpublished(authority: str, period: str | None, source: str | None) -> str:
+    """Why ``AUTHORITIES=all`` skips an authority for a period ('' when it has published data)."""
+    from reportgen.core.authorities import get, latest_published_year, published_years
+    from reportgen.core.periods import parse_period
+
+    if source not in (None, "published"):
+        return ""
+    year = parse_period(period).collection_year if period else latest_published_year()
+    if year in published_years(authority):
+        return ""
+    return f"no published DfE figures for {get(authority).name} in {parse_period(period).label if period else year}"
+
+
+def _period_list(period: str | None, periods: str | None) -> list[str | None]:
+    """The periods of a batch: ``PERIOD``, or every period from one end of ``PERIODS`` to the
+    other: years (``2020-21:2024-25``), quarters (``2024-25Q1:2024-25Q4``) or months
+    (``2024-04:2025-03``)."""
+    from reportgen.core.periods import parse_period, year_label
+
+    if period and periods:
+        raise ReportgenError("give PERIOD or PERIODS, not both")
+    if not periods:
+        return [period]
+    first, sep, last = periods.partition(":")
+    if not sep or not first.strip() or not last.strip():
+        raise ReportgenError(
+            f"PERIODS='{periods}' must be a range like 2020-21:2024-25, "
+            "2024-25Q1:2024-25Q4 or 2024-04:2025-03"
+        )
+    start, end = parse_period(first), parse_period(last)
+    if start.kind != end.kind or start.kind == "range":
+        raise ReportgenError(
+            f"PERIODS='{periods}': both ends must be years, quarters or months of the same kind "
+            f"(got a {start.kind} and a {end.kind})"
+        )
+    if end.start < start.start:
+        raise ReportgenError(f"PERIODS='{periods}' ends before it starts")
+    if start.kind == "year":
+        years = range(start.collection_year, end.collection_year + 1)
+        return [year_label(y) for y in years]
+    if start.kind == "quarter":
+        assert start.quarter is not None and end.quarter is not None
+
+        def step(p):  # (first calendar year of the collection year) * 4 + quarter - 1
+            return (p.collection_year - 1) * 4 + p.quarter - 1
+
+        return [
+            parse_period(f"{year_label(n // 4 + 1)}Q{n % 4 + 1}").label
+            for n in range(step(start), step(end) + 1)
+        ]
+    months = range(
+        start.start.year * 12 + start.start.month - 1, end.start.year * 12 + end.start.month
+    )
+    return [f"{n // 12}-{n % 12 + 1:02d}" for n in months]
+
+
+@app.command()
+def reports(
+    period: PeriodOpt = None,
+    periods: Annotated[
+        str | None,
+        typer.Option(
+            "--periods",
+            help="A range of periods: years 2020-21:2024-25, quarters 2024-25Q1:2024-25Q4, "
+            "months 2024-04:2025-03.",
+        ),
+    ] = None,
+    authorities: Annotated[
+        str | None,
+        typer.Option(
+            "--authorities",
+            help='"all" (default), a region ("East Midlands", "London") or codes/names '
+            "(separated by spaces, or by commas when names have spaces).",
+        ),
+    ] = None,
+    source: SourceOpt = None,
+    input: InputOpt = None,
+    layout: LayoutOpt = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: cores).", min=1)
+    ] = None,
+    out: OutOpt = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Skip reports whose .docx exists and whose inputs and parameters are unchanged.",
+        ),
+    ] = False,
+    executor: Annotated[
+        str,
+        typer.Option("--executor", help="process (default: worker processes here) or dask."),
+    ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a local cluster).",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout", help="Seconds one notebook may run before its report fails (600).", min=1
+        ),
+    ] = None,
+) -> None:
+    """Write reports for many authorities and periods; summary at the end, non-zero if any failed."""
+    from reportgen.run.batch import Outcome, Task, Terminated, run_batch
+    from reportgen.run.kernels import DEFAULT_TIMEOUT
+
+    try:
+        names = _authority_list(authorities)
+        expanded = _is_expanded(authorities)
+        tasks, skipped = [], []
+        for p in _period_list(period, periods):
+            for a in names:
+                reason = _unpublished(a, p, source) if expanded else ""
+                if reason:
+                    skipped.append(Outcome(a, p, "skipped", 0.0, reason=reason))
+                else:
+                    tasks.append(
+                        Task(
+                            authority=a,
+                            period=p,
+                            source=source,
+                            input=input,
+                            layout=layout,
+                            out=out,
+                        )
+                    )
+        if executor not in ("process", "dask"):
+            raise ReportgenError(f"unknown executor '{executor}': expected process or dask")
+        if scheduler and executor != "dask":
+            raise ReportgenError("SCHEDULER is for EXECUTOR=dask: drop it or add EXECUTOR=dask")
+    except ReportgenError as error:
+        _fail(error)
+        return
+    try:
+        outcomes = run_batch(
+            tasks,
+            workers,
+            Path(out or "out"),
+            console,
+            skipped=skipped,
+            executor=executor,
+            scheduler=scheduler,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            resume=resume,
+        )
+    except Terminated:
+        err.print("[bold red]stopped[/] (SIGTERM): unfinished reports were not written")
+        raise typer.Exit(143) from None
+    except KeyboardInterrupt:
+        err.print("[bold red]stopped[/] (Ctrl-C): unfinished reports were not written")
+        raise typer.Exit(130) from None
+    except ReportgenError as error:
+        _fail(error)
+        return
+    failed = sum(o.status == "failed" for o in outcomes)
+    if failed:
+        err.print(
+            f"[bold red]{failed} report(s) failed[/]: see the table above and {Path(out or 'out') / 'batch.json'}"
+        )
+        raise typer.Exit(1)
+
+
+@app.command("list-authorities")
+def list_authorities() -> None:
+    """List every authority with published data: GSS code, old DfE code, name, region."""
+    from reportgen.core.authorities import all_authorities
+
+    table = Table("GSS code", "DfE code", "Name", "Region")
+    for a in all_authorities():
+        table.add_row(a.gss, a.old_code, a.name, a.region)
+    console.print(table)
+
+
+@app.command()
+def pdf(out: OutOpt = None) -> None:
+    """Convert every report under OUT (default out/) to PDF with LibreOffice."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        err.print(
+            "[bold red]error:[/] LibreOffice is not installed: "
+            "apt-get update && apt-get install -y libreoffice-writer-nogui"
+        )
+        raise typer.Exit(2)
+    folder = Path(out or "out")
+    reports_found = sorted(p for p in folder.glob("*/*/*.docx") if not p.name.startswith("."))
+    if not reports_found:
+        err.print(f"[bold red]error:[/] no reports under {folder}/: run 'make report' first")
+        raise typer.Exit(2)
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"reportgen-soffice-{os.getpid()}"
+    for docx in reports_found:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(docx.parent),
+                str(docx),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        console.print(f"[green]pdf[/] {docx.with_suffix('.pdf')}")
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _register_commands() -> None:
+    from reportgen.cli import ssda903 as cli_903
+    from reportgen.cli import synth as cli_synth
+
+    cli_903.register(app)
+    cli_synth.register(app)
+
+
+_register_commands()
+
+if __name__ == "__main__":
+    sys.exit(app())

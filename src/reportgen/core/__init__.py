@@ -1,0 +1,1 @@
+"""The small core every stage uses: periods, authorities, params, formatting, errors, paths."""

@@ -1,0 +1,260 @@
+"""Layout files and body plans: which sections each committee layout has, in which order.
+
+Every layout is one YAML file, ``templates/layouts/<name>.yaml``, read by this module (the body
+plan) and by :mod:`reportgen.docx.layouts` (how the writer renders it)::
+
+    name: open-report                     # the file's stem; what `layout:` in params names
+    description: Lincolnshire "Open Report on behalf of ..."
+    body:                                 # the plan: sections in order
+      - heading: Summary
+        parts: [purpose, summary]         # content parts (reportgen.report.assemble.PARTS)
+        numbering: none                   # main (default) | none | own
+      - heading: Background
+        parts: [background]
+        families: [sufficiency, adoption, care_leavers]   # family sections one level down
+      - families: [sufficiency]           # no heading: a family section at the top level
+      - heading: Risks and Impact Analysis
+        parts: [risks_and_impact]
+        level: 2                          # printed as a sub-heading of the section before
+    render: {...}                         # title block, numbering, look (reportgen.docx.layouts)
+
+A plan item is a headed section whose blocks come from named *parts* ("purpose", "background",
+"conclusions" ...), and whose *families* are whole family sections ("sufficiency", "adoption",
+"care_leavers") placed under it one level down. ``numbering`` says how the section's numbered
+paragraphs are numbered: ``main`` in the report's continuous list (and its heading numbered when
+the layout numbers headings), ``none`` not at all, ``own`` in a list of their own starting at 1
+(an "Actions Required" list before the numbered sections). ``level: 2`` prints the heading as a
+sub-heading. Adding a layout is adding a file: no code changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from reportgen.core import paths
+from reportgen.core.errors import TemplateError
+from reportgen.model import Paragraph, Section
+
+__all__ = [
+    "LAYOUTS_DIR",
+    "LAYOUT_FILES",
+    "PLANS",
+    "LayoutFile",
+    "PlanItem",
+    "get_plan",
+    "load_layout_files",
+    "paragraph_numbers",
+    "read_layout_file",
+]
+
+LAYOUTS_DIR = paths.TEMPLATES_DIR / "layouts"
+"""Folder of the layout files."""
+
+Numbering = Literal["main", "none", "own"]
+NUMBERING_MODES: tuple[str, ...] = ("main", "none", "own")
+TOP_KEYS = ("name", "description", "body", "render")
+ITEM_KEYS = ("heading", "parts", "families", "numbering", "level")
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One section of a layout's body.
+
+    Parameters
+    ----------
+    heading
+        Section heading; ``None`` for a family section placed at the top level.
+    parts
+        Names of the content parts whose blocks fill the section, in order.
+    children
+        Family sections placed under this heading (one level down), or at the top level when
+        ``heading`` is None.
+    numbering
+        ``"main"``, ``"none"`` or ``"own"`` (see the module docstring); used by the writer.
+    level
+        Heading level the writer prints the section at (1, or 2 for a sub-heading).
+    """
+
+    heading: str | None
+    parts: tuple[str, ...] = ()
+    children: tuple[str, ...] = ()
+    numbering: Numbering = "main"
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class LayoutFile:
+    """A parsed layout file: its body plan and the writer's (unparsed) ``render`` mapping."""
+
+    name: str
+    path: Path
+    description: str
+    plan: tuple[PlanItem, ...]
+    render: dict[str, Any] = field(default_factory=dict)
+
+    def item_for(self, heading: str) -> PlanItem | None:
+        """The plan item headed ``heading`` (case-insensitive), if any."""
+        wanted = heading.strip().casefold()
+        for item in self.plan:
+            if item.heading is not None and item.heading.strip().casefold() == wanted:
+                return item
+        return None
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise TemplateError(f"{where}: expected a list of names, got {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def _unknown(mapping: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    extra = [key for key in mapping if key not in allowed]
+    if extra:
+        raise TemplateError(f"{where}: unknown key {extra[0]!r} (allowed: {', '.join(allowed)})")
+
+
+def _plan_item(raw: Any, where: str) -> PlanItem:
+    if not isinstance(raw, dict):
+        raise TemplateError(f"{where}: expected 'heading:', 'parts:' ... keys, got {raw!r}")
+    _unknown(raw, ITEM_KEYS, where)
+    heading = raw.get("heading")
+    if heading is not None and (not isinstance(heading, str) or not heading.strip()):
+        raise TemplateError(f"{where}: 'heading' must be text, got {heading!r}")
+    parts = _strings(raw.get("parts", []), f"{where}: parts")
+    children = _strings(raw.get("families", []), f"{where}: families")
+    numbering = raw.get("numbering", "main")
+    if numbering not in NUMBERING_MODES:
+        raise TemplateError(
+            f"{where}: numbering {numbering!r} is not one of {', '.join(NUMBERING_MODES)}"
+        )
+    level = raw.get("level", 1)
+    if level not in (1, 2):
+        raise TemplateError(f"{where}: level must be 1 or 2, got {level!r}")
+    if heading is None:
+        if not children:
+            raise TemplateError(f"{where}: an item needs a 'heading' or 'families'")
+        if parts or level != 1 or numbering != "main":
+            raise TemplateError(
+                f"{where}: an item without a heading holds only 'families' (its parts would "
+                "have no section to go in)"
+            )
+    return PlanItem(heading.strip() if heading else None, parts, children, numbering, level)
+
+
+def read_layout_file(path: Path) -> LayoutFile:
+    """Read and check one layout file (safe YAML loader).
+
+    Raises
+    ------
+    TemplateError
+        Unreadable file, invalid YAML, unknown keys or a malformed body item, naming the file.
+    """
+    where = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TemplateError(f"layout file {where} cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise TemplateError(f"layout file {where}: invalid YAML{at}") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"layout file {where}: expected 'name:', 'body:' and 'render:' keys")
+    _unknown(data, TOP_KEYS, f"layout file {where}")
+    name = data.get("name", path.stem)
+    if name != path.stem:
+        raise TemplateError(f"layout file {where}: 'name' is {name!r}, the file is {path.stem!r}")
+    body = data.get("body")
+    if not isinstance(body, list) or not body:
+        raise TemplateError(f"layout file {where}: 'body' must be a list of sections")
+    plan = tuple(
+        _plan_item(item, f"layout file {where}: body item {i}")
+        for i, item in enumerate(body, start=1)
+    )
+    render = data.get("render") or {}
+    if not isinstance(render, dict):
+        raise TemplateError(f"layout file {where}: 'render' must be a mapping")
+    return LayoutFile(name, path, str(data.get("description", "")).strip(), plan, render)
+
+
+def load_layout_files(folder: Path = LAYOUTS_DIR) -> dict[str, LayoutFile]:
+    """Read every ``*.yaml`` layout file in ``folder``, by name, in name order."""
+    return {f.name: f for f in map(read_layout_file, sorted(folder.glob("*.yaml")))}
+
+
+LAYOUT_FILES: dict[str, LayoutFile] = load_layout_files()
+"""Every shipped layout file, by name."""
+
+PLANS: dict[str, tuple[PlanItem, ...]] = {name: f.plan for name, f in LAYOUT_FILES.items()}
+"""The body plan of every layout, by name."""
+
+
+def get_plan(layout: str) -> tuple[PlanItem, ...]:
+    """The body plan of ``layout``.
+
+    Raises
+    ------
+    TemplateError
+        For a layout with no plan.
+    """
+    try:
+        return PLANS[layout]
+    except KeyError:
+        raise TemplateError(
+            f"layout '{layout}' has no body plan: choose one of {', '.join(sorted(PLANS))}"
+        ) from None
+
+
+def paragraph_numbers(layout: str, body: Sequence[Section]) -> list[tuple[Paragraph, str]]:
+    """The number Word will show for each numbered main paragraph of ``body``, in order.
+
+    ``"7"`` in a layout numbered 1..N through the body, ``"1.3"`` in an outline layout (the
+    open report); paragraphs of ``numbering: none`` sections are left out and those of ``own``
+    sections are numbered 1, 2 ... on their own, as the writer numbers them. Use it to refer
+    to a paragraph by number ("see paragraph 1.3") before the document is written.
+
+    Parameters
+    ----------
+    layout
+        Layout name.
+    body
+        The report's body sections, as laid out by the plan.
+
+    Returns
+    -------
+    list of (Paragraph, str)
+        Each numbered level-0 paragraph with its number.
+    """
+    layout_file = LAYOUT_FILES[layout]
+    numbering = layout_file.render.get("numbering") or {}
+    if not numbering.get("paragraphs", True):
+        return []
+    outline = bool(numbering.get("outline", False))
+    out: list[tuple[Paragraph, str]] = []
+    heading_count, count, heading_level = 0, 0, 0
+    for section in body:
+        item = layout_file.item_for(section.heading)
+        mode = item.numbering if item is not None else "main"
+        level = item.level if item is not None else section.level
+        level = max(1, min(level, heading_level + 1))
+        heading_level = level
+        own = 0
+        if outline and mode == "main" and level == 1:
+            heading_count, count = heading_count + 1, 0
+        for block in section.blocks:
+            if not (isinstance(block, Paragraph) and block.numbered and block.level == 0):
+                continue
+            if mode == "own":
+                own += 1
+                out.append((block, str(own)))
+            elif mode == "main":
+                count += 1
+                out.append((block, f"{heading_count}.{count}" if outline else str(count)))
+    return out

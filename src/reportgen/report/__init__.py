@@ -1,0 +1,1 @@
+"""A paper's parts, narrative, key messages, targets, charts and the notebooks' API."""

@@ -1,0 +1,257 @@
+"""Seaborn charts for the report. Every builder returns ``(figure, alt_text)``.
+
+Charts use a colour-blind-safe palette and never rely on colour alone: series also differ by
+marker shape and line style, and values are labelled. PNGs are written without a timestamp
+or software tag, so the same data give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+from reportgen.core.formatting import format_value, is_missing  # noqa: E402
+from reportgen.indicators.result import IndicatorResult  # noqa: E402
+
+DPI = 150
+PAD_IN = 0.1
+"""White space round a chart's tight bounding box, in inches (matplotlib's ``savefig.pad_inches``)."""
+SIZE_IN = (7.0, 3.6)
+PALETTE = sns.color_palette("colorblind")
+SERIES_STYLE = {
+    "authority": {"color": PALETTE[0], "marker": "o", "linestyle": "-"},
+    "England": {"color": PALETTE[1], "marker": "s", "linestyle": "--"},
+    "Statistical neighbours": {"color": PALETTE[2], "marker": "^", "linestyle": ":"},
+}
+HATCHES = ("", "//", "..")
+
+
+class NoDataError(Exception):
+    """The chart would have nothing to show (every figure suppressed or unpublished)."""
+
+
+def _theme() -> None:
+    sns.set_theme(context="paper", style="whitegrid", font="DejaVu Sans", font_scale=1.1)
+
+
+def save_png(figure: plt.Figure, path: Path) -> Path:
+    """Save ``figure`` as a reproducible PNG (no timestamp or software tag) and close it.
+
+    The image is cropped (or grown) to the figure's tight bounding box plus ``PAD_IN``, as
+    ``bbox_inches="tight"`` would, but the box is measured once here instead of by a dry-run
+    draw of the whole figure: the figure is drawn once, into the same image.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.set_dpi(DPI)
+    bbox = figure.get_tightbbox(figure.canvas.get_renderer()).padded(PAD_IN)
+    figure.savefig(path, dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
+    plt.close(figure)
+    return path
+
+
+def _mark_bars(axes: plt.Axes) -> None:
+    """Tell the series apart without colour (hatching, black edges) and label each bar."""
+    for container, hatch in zip(axes.containers, HATCHES, strict=False):
+        for bar in container:
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("black")
+            bar.set_linewidth(0.5)
+        axes.bar_label(container, fmt="%.0f", padding=2, fontsize=7)
+
+
+def trend_chart(
+    result: IndicatorResult, authority_name: str, ylabel: str
+) -> tuple[plt.Figure, str]:
+    """Line chart of an indicator over five years: authority, England and statistical neighbours.
+
+    Parameters
+    ----------
+    result
+        The indicator, with ``trend``, ``england_trend`` and ``sn_trend``.
+    authority_name
+        Name used for the authority's series.
+    ylabel
+        Axis label, e.g. "Rate per 10,000 children".
+
+    Returns
+    -------
+    figure, alt_text
+    """
+    _theme()
+    series = {
+        authority_name: result.trend,
+        "England": result.england_trend,
+        "Statistical neighbours": result.sn_trend,
+    }
+    rows = [
+        {"Year": year, "Series": name, "Value": value}
+        for name, values in series.items()
+        for year, value in values.items()
+        if not is_missing(value)
+    ]
+    frame = pd.DataFrame(rows, columns=["Year", "Series", "Value"])
+    if frame.empty:
+        raise NoDataError(result.id)
+    figure, axes = plt.subplots(figsize=SIZE_IN)
+    years = list(result.trend)
+    for name, style_key in zip(series, SERIES_STYLE, strict=True):
+        part = frame[frame["Series"] == name]
+        if part.empty:
+            continue
+        x = [years.index(y) for y in part["Year"]]
+        axes.plot(
+            x, part["Value"], label=name, linewidth=2, markersize=6, **SERIES_STYLE[style_key]
+        )
+        last_x, last_y = x[-1], part["Value"].iloc[-1]
+        axes.annotate(
+            format_value(last_y, result.unit),
+            (last_x, last_y),
+            textcoords="offset points",
+            xytext=(6, 0),
+            va="center",
+            fontsize=8,
+        )
+    axes.set_xticks(range(len(years)), years)
+    axes.set_xlim(-0.3, len(years) - 0.5)
+    axes.set_ylabel(ylabel)
+    axes.set_xlabel("Year ending 31 March")
+    axes.set_ylim(bottom=0)
+    axes.legend(frameon=False, loc="lower left", ncols=3, fontsize=8)
+    sns.despine(figure)
+    latest = years[-1] if years else result.period
+    alt = (
+        f"Line chart of {result.title.lower()} from {years[0] if years else latest} to {latest} "
+        f"for {authority_name}, England and the statistical neighbour average. "
+        f"{_alt_series(authority_name, result.trend, result.unit)} "
+        f"England: {format_value(result.england, result.unit, result.england_marker)} "
+        f"in {latest}. Statistical neighbours: "
+        f"{format_value(result.sn_mean, result.unit)} in {latest}."
+    )
+    return figure, alt
+
+
+def _alt_series(name: str, values: dict[str, float | None], unit: str) -> str:
+    known = [(y, v) for y, v in values.items() if not is_missing(v)]
+    if not known:
+        return f"{name}: no published figures."
+    (first_year, first), (last_year, last) = known[0], known[-1]
+    return (
+        f"{name}: {format_value(last, unit)} in {last_year}, "
+        f"compared with {format_value(first, unit)} in {first_year}."
+    )
+
+
+def comparison_bars(
+    results: Sequence[IndicatorResult],
+    labels: Sequence[str],
+    authority_name: str,
+    title_text: str,
+    xlabel: str = "Per cent",
+) -> tuple[plt.Figure, str]:
+    """Horizontal bars comparing several percentage indicators: authority, England, neighbours.
+
+    Parameters
+    ----------
+    results
+        Percentage indicators, one bar group each.
+    labels
+        Short label per indicator, in the same order.
+    authority_name
+        Name of the authority's series.
+    title_text
+        What the chart shows (used in the alt text).
+    xlabel
+        Axis label.
+    """
+    _theme()
+    rows = []
+    for result, label in zip(results, labels, strict=True):
+        for series, value in (
+            (authority_name, result.value),
+            ("England", result.england),
+            ("Statistical neighbours", result.sn_mean),
+        ):
+            rows.append({"Indicator": label, "Series": series, "Value": value})
+    frame = pd.DataFrame(rows, columns=["Indicator", "Series", "Value"])
+    if frame["Value"].isna().all():
+        raise NoDataError(title_text)
+    height = max(2.4, 0.55 * len(labels) + 1.0)
+    figure, axes = plt.subplots(figsize=(SIZE_IN[0], height))
+    plotted = frame.dropna(subset=["Value"])
+    sns.barplot(
+        data=plotted,
+        y="Indicator",
+        x="Value",
+        hue="Series",
+        hue_order=[authority_name, "England", "Statistical neighbours"],
+        order=list(labels),
+        palette=PALETTE[:3],
+        ax=axes,
+        orient="h",
+        errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
+    )
+    _mark_bars(axes)
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel("")
+    axes.legend(frameon=False, fontsize=8, loc="lower right")
+    sns.despine(figure)
+    parts = []
+    for result, label in zip(results, labels, strict=True):
+        parts.append(
+            f"{label}: {authority_name} {format_value(result.value, result.unit, result.marker)}, "
+            f"England {format_value(result.england, result.unit, result.england_marker)}, "
+            f"statistical neighbours {format_value(result.sn_mean, result.unit)}"
+        )
+    alt = f"Bar chart of {title_text}. " + "; ".join(parts) + "."
+    return figure, alt
+
+
+def count_trend_bars(
+    results: Sequence[IndicatorResult], labels: Sequence[str], authority_name: str
+) -> tuple[plt.Figure, str]:
+    """Grouped vertical bars of several counts for the authority over five years."""
+    _theme()
+    rows = [
+        {"Year": year, "Measure": label, "Children": value}
+        for result, label in zip(results, labels, strict=True)
+        for year, value in result.trend.items()
+        if not is_missing(value)
+    ]
+    frame = pd.DataFrame(rows, columns=["Year", "Measure", "Children"])
+    if frame.empty or frame["Children"].sum() == 0:
+        raise NoDataError(", ".join(labels))
+    figure, axes = plt.subplots(figsize=SIZE_IN)
+    years = list(results[0].trend) if results else []
+    sns.barplot(
+        data=frame,
+        x="Year",
+        y="Children",
+        hue="Measure",
+        order=years,
+        hue_order=list(labels),
+        palette=PALETTE[: len(labels)],
+        ax=axes,
+        errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
+    )
+    _mark_bars(axes)
+    axes.set_xlabel("Year ending 31 March")
+    axes.set_ylabel("Number of children")
+    axes.legend(frameon=False, fontsize=8)
+    sns.despine(figure)
+    parts = [
+        _alt_series(label, result.trend, result.unit)
+        for result, label in zip(results, labels, strict=True)
+    ]
+    alt = (
+        f"Bar chart of {' and '.join(label.lower() for label in labels)} in {authority_name} "
+        f"by year. " + " ".join(parts)
+    )
+    return figure, alt

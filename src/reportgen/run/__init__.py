@@ -1,0 +1,1 @@
+"""Running reports: one paper, batches, executors and kept kernels."""

@@ -1,0 +1,1 @@
+"""SSDA903 returns: reading, table detection, year folders and validation."""

@@ -1,0 +1,1072 @@
+"""Read an authority's own SSDA903 ("903") returns: one folder of DfE-format CSVs per year.
+
+Conventions (``indicators.md`` sections 1, 2 and 8):
+
+* A table is identified by its **exact set of column names**, not by its file name, as the DfE
+  validator does. Header and Episodes are required; every other table is optional.
+* Cells are read as text. Surrounding whitespace is stripped, blank cells become missing (NaN) and
+  text is upper-cased (``u4`` reads as ``U4``), as the DfE validator does; header names are stripped
+  and upper-cased too. A UTF-8 byte-order mark is ignored. Files that are not UTF-8 are read as
+  Windows-1252 (the encoding Excel uses for "CSV" on English Windows) with a warning; binary
+  files (an ``.xlsx`` renamed ``.csv``, UTF-16 text) are refused with a message saying how to
+  re-save them.
+* Dates stay as the ``dd/mm/YYYY`` strings of the file; :meth:`Return.dates` parses a column. The
+  index of every table is the row number as a spreadsheet shows it (header = row 1, first data
+  row = 2), so a problem can always be traced back to the file.
+* Years are collection *end* years: ``2025`` is 2024-25, 1 April 2024 to 31 March 2025.
+
+Several returns combine into a :class:`History` (:func:`read_history`): episodes de-duplicated
+on CHILD + DECOM (later returns supersede earlier ones) and episodes left open in an older return
+closed as liia-tools ``episodes_fix`` does; the Header keeps each child's latest row; other tables
+are concatenated with a ``YEAR`` column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reportgen.core.errors import DataError
+
+TABLES: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": (
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+    ),
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "AD1": (
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ),
+    "PlacedAdoption": (
+        "CHILD",
+        "DOB",
+        "DATE_PLACED",
+        "DATE_PLACED_CEASED",
+        "REASON_PLACED_CEASED",
+    ),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "OC2": (
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
+        "INTERVENTION_OFFERED",
+    ),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}
+"""The 903 tables and their exact columns, in DfE order (V ``lac_validator/config.py``)."""
+
+REQUIRED_TABLES: tuple[str, ...] = ("Header", "Episodes")
+"""Tables every return must have."""
+
+FIRST_YEAR: dict[str, int] = {"SWEpisodes": 2024, "DoLo": 2027}
+"""Tables collected only from a given collection year (SWEpisodes 2023-24, DoLo 2026-27)."""
+
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("DOB", "MC_DOB"),
+    "Episodes": ("DECOM", "DEC"),
+    "UASC": ("DOB", "DUC"),
+    "Reviews": ("DOB", "REVIEW"),
+    "AD1": ("DOB", "DATE_INT", "DATE_MATCH"),
+    "PlacedAdoption": ("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
+    "PrevPerm": ("DOB", "DATE_PERM"),
+    "OC2": ("DOB",),
+    "OC3": ("DOB",),
+    "Missing": ("DOB", "MIS_START", "MIS_END"),
+    "SWEpisodes": ("DOB", "SW_DECOM", "SW_DEC"),
+    "DoLo": ("DOB", "DOLO_START", "DOLO_END"),
+}
+"""Date columns (``dd/mm/YYYY``) of each table. PrevPerm.DATE_PERM may be ``ZZ/MM/YYYY``."""
+
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD",),
+    "Episodes": ("CHILD", "DECOM"),
+    "UASC": ("CHILD",),
+    "Reviews": ("CHILD", "REVIEW"),
+    "AD1": ("CHILD",),
+    "PlacedAdoption": ("CHILD", "DATE_PLACED"),
+    "PrevPerm": ("CHILD",),
+    "OC2": ("CHILD",),
+    "OC3": ("CHILD",),
+    "Missing": ("CHILD", "MIS_START"),
+    "SWEpisodes": ("CHILD", "SW_DECOM"),
+    "DoLo": ("CHILD", "DOLO_START"),
+}
+"""Columns that identify one row of each table (at most one row per key in a return)."""
+
+DATE_FORMAT = "%d/%m/%Y"
+"""The only date format of a 903 CSV."""
+
+EPISODE_FIX_REC = "E99"
+"""REC of an episode closed by :func:`fix_episodes` (liia-tools' marker, not a DfE code)."""
+
+EPISODE_FIX_REASON = "LIIAF"
+"""REASON_PLACE_CHANGE written on an episode closed by a placement change (liia-tools' marker)."""
+
+Severity = str  # "error" | "warning"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_YEAR_NAME = re.compile(r"^(?P<first>\d{4})(?:\s*[-_/ ]\s*(?P<second>\d{4}|\d{2}))?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Collection years and dates
+
+
+def year_label(year: int) -> str:
+    """``2025`` -> ``"2024-25"``."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def year_start(year: int) -> pd.Timestamp:
+    """First day of a collection year: 1 April of ``year - 1``."""
+    return pd.Timestamp(year - 1, 4, 1)
+
+
+def year_end(year: int) -> pd.Timestamp:
+    """Last day of a collection year: 31 March of ``year``."""
+    return pd.Timestamp(year, 3, 31)
+
+
+def parse_dates(values: pd.Series) -> pd.Series:
+    """Parse ``dd/mm/YYYY`` strings; blanks and anything else (ISO dates, 31/02/2024) become NaT.
+
+    >>> parse_dates(pd.Series(["01/02/2024", "2024-02-01", "31/02/2024", None])).tolist()
+    [Timestamp('2024-02-01 00:00:00'), NaT, NaT, NaT]
+    """
+    codes, uniques = pd.factorize(values)  # a return repeats its dates: parse each once
+    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format=DATE_FORMAT, errors="coerce")
+    with_blank = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(with_blank[codes], index=values.index)  # code -1 (blank) takes the NaT
+
+
+def format_dates(values: pd.Series) -> pd.Series:
+    """Write dates back as ``dd/mm/YYYY`` strings (NaT stays missing)."""
+    text = values.dt.strftime(DATE_FORMAT)
+    return text.where(values.notna())
+
+
+def collection_year_from_name(name: str) -> int | None:
+    """The collection end year a folder name stands for, or ``None``.
+
+    ``2025`` (an end year, as everywhere in reportgen), ``2024-25``, ``2024_25`` and ``2024-2025``
+    all mean 2024-25.
+
+    >>> collection_year_from_name("2025"), collection_year_from_name("2024-25")
+    (2025, 2025)
+    >>> collection_year_from_name("archive") is None
+    True
+    """
+    match = _YEAR_NAME.match(name.strip())
+    if not match:
+        return None
+    first = int(match["first"])
+    second = match["second"]
+    if second is None:
+        return first if 1990 <= first <= 2100 else None
+    end = int(second) if len(second) == 4 else (first + 1) // 100 * 100 + int(second)
+    return end if end == first + 1 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Reading one folder
+
+
+@dataclass(frozen=True)
+class FileIssue:
+    """A problem found while reading a return's files (before any content check).
+
+    Attributes
+    ----------
+    file
+        File name (or the folder, for a missing table).
+    row
+        Spreadsheet row number (header = 1), or ``None`` for the whole file.
+    column
+        Column name, or ``None``.
+    value
+        The offending cell or header name, or ``None``.
+    message
+        What is wrong and how to fix it.
+    severity
+        ``"error"`` (the return cannot be used) or ``"warning"``.
+    check
+        Short identifier of the kind of issue.
+    table
+        The table the file was identified as (or its closest table), if any.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: Severity = "error"
+    check: str = "file"
+    table: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ReturnScan:
+    """What :func:`scan_return` found in a folder: tables read, their files, and issues."""
+
+    folder: Path
+    year: int
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path]
+    issues: list[FileIssue]
+
+    @property
+    def errors(self) -> list[FileIssue]:
+        """The issues that stop the return being used."""
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def warnings(self) -> list[FileIssue]:
+        """The issues that do not."""
+        return [i for i in self.issues if i.severity == "warning"]
+
+
+class _TableSet:
+    """What a single return and a multi-year history have in common."""
+
+    tables: dict[str, pd.DataFrame]
+
+    def _where(self) -> str:
+        raise NotImplementedError
+
+    def has(self, table: str) -> bool:
+        """True when the table was supplied (it may still have no rows)."""
+        return table in self.tables
+
+    def require(self, table: str, for_what: str) -> pd.DataFrame:
+        """The table, or a :class:`~reportgen.core.errors.DataError` saying who needs it.
+
+        Parameters
+        ----------
+        table
+            903 table name, e.g. ``"OC3"``.
+        for_what
+            Who needs it, e.g. ``"indicator cl_19_21_eet_pct"``.
+
+        Raises
+        ------
+        DataError
+            ``"indicator cl_19_21_eet_pct needs the OC3 table, which is not in <folder>: ..."``
+        """
+        if table not in TABLES:
+            raise KeyError(f"{table!r} is not a 903 table; tables: {', '.join(TABLES)}")
+        if table not in self.tables:
+            raise DataError(
+                f"{for_what} needs the {table} table, which is not in {self._where()}: add the "
+                f"{table} CSV (columns {', '.join(TABLES[table])}) or leave this figure out"
+            )
+        return self.tables[table]
+
+    def dates(self, table: str, column: str) -> pd.Series:
+        """A date column parsed to ``datetime64`` (NaT for blanks and invalid dates).
+
+        The index is the table's, so the result lines up with ``tables[table]``.
+        """
+        frame = self.require(table, f"reading {table}.{column}")
+        if column not in DATE_COLUMNS.get(table, ()):
+            raise KeyError(f"{table}.{column} is not a date column; dates: {DATE_COLUMNS[table]}")
+        return parse_dates(frame[column])
+
+
+@dataclass
+class Return(_TableSet):
+    """One collection year's 903 return, as read from a folder of CSVs.
+
+    Attributes
+    ----------
+    year
+        Collection end year (``2025`` for 2024-25).
+    folder
+        The folder read.
+    tables
+        Table name -> DataFrame of strings (NaN for blank cells), columns in DfE order, indexed by
+        the spreadsheet row number (header = row 1).
+    files
+        Table name -> the CSV it came from.
+    warnings
+        Things worth telling the user that did not stop the read (one line each).
+    """
+
+    year: int
+    folder: Path
+    tables: dict[str, pd.DataFrame]
+    files: dict[str, Path] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def _where(self) -> str:
+        return str(self.folder)
+
+    @property
+    def label(self) -> str:
+        """``"2024-25"``."""
+        return year_label(self.year)
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """1 April at the start of the collection year."""
+        return year_start(self.year)
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """31 March at the end of the collection year."""
+        return year_end(self.year)
+
+
+def _decode(raw: bytes, name: str) -> tuple[str | None, FileIssue | None]:
+    """Bytes -> text, or an issue saying why the file is not a CSV we can read."""
+    if not raw.strip():
+        return None, FileIssue(
+            name, None, None, None, "the file is empty: export the table again with its header row"
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, FileIssue(
+            name,
+            None,
+            None,
+            None,
+            "the file is UTF-16 text (Excel 'Unicode text'), not a CSV: save it as 'CSV UTF-8'",
+        )
+    if raw.startswith(b"PK\x03\x04"):
+        return None, FileIssue(
+            name,
+            None,
+            None,
+            None,
+            "the file is an Excel workbook renamed .csv: open it in Excel and save as 'CSV UTF-8'",
+        )
+    warning = None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = None
+        else:
+            warning = FileIssue(
+                name,
+                None,
+                None,
+                None,
+                "the file is not UTF-8, so it was read as Windows-1252: save it as 'CSV UTF-8' "
+                "if any accented characters look wrong",
+                severity="warning",
+                check="encoding",
+            )
+    if text is None or _CONTROL.search(text):
+        return None, FileIssue(
+            name,
+            None,
+            None,
+            None,
+            "the file is not a text CSV (binary content): export the table as 'CSV UTF-8'",
+        )
+    return text.removeprefix("\ufeff").removeprefix("ï»¿"), warning
+
+
+def _closest_table(columns: Iterable[str]) -> tuple[str, list[str], list[str]]:
+    """The 903 table whose columns best match, and the columns missing from / extra to it."""
+    have = set(columns)
+
+    def score(name: str) -> tuple[float, int]:
+        want = set(TABLES[name])
+        return (len(have & want) / len(have | want), -len(want ^ have))
+
+    best = max(TABLES, key=score)
+    want = TABLES[best]
+    missing = [c for c in want if c not in have]
+    extra = [c for c in columns if c not in set(want)]
+    return best, missing, extra
+
+
+def _parse_cells(text: str) -> pd.DataFrame:
+    """Every cell of a CSV as text ("" for blank or absent cells), header row included.
+
+    pandas' C parser does the common case; a file whose rows have differing numbers of cells
+    (which that parser refuses) goes through the csv module instead. Either way row ``i`` of the
+    result is record ``i`` of the file, blank lines included, so row numbers match a spreadsheet.
+    """
+    try:
+        cells = pd.read_csv(
+            io.StringIO(text),
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        width = max((len(r) for r in records), default=0)
+        cells = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype=str)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame(dtype=str)
+    return cells.fillna("")
+
+
+def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[FileIssue]]:
+    """Read one CSV: (table name, frame, issues). The frame is None when the file is unusable."""
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, None, [FileIssue(name, None, None, None, f"cannot be read ({exc.strerror})")]
+    text, issue = _decode(raw, name)
+    issues = [issue] if issue else []
+    if text is None:
+        return None, None, issues
+    try:
+        cells = _parse_cells(text)
+    except (csv.Error, ValueError) as exc:
+        issues.append(FileIssue(name, None, None, None, f"is not a valid CSV ({exc})"))
+        return None, None, issues
+    if cells.empty or not any(str(cell).strip() for cell in cells.iloc[0]):
+        issues.append(
+            FileIssue(
+                name,
+                1,
+                None,
+                None,
+                "the first row is blank: the first row must hold the column names",
+            )
+        )
+        return None, None, issues
+
+    header = [str(c).strip().removeprefix("\ufeff").strip().upper() for c in cells.iloc[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    blanks = [i + 1 for i, col in enumerate(header) if col == ""]
+    if blanks:
+        issues.append(
+            FileIssue(
+                name,
+                1,
+                None,
+                None,
+                f"column {blanks[0]} of the header has no name: give every column its DfE name",
+            )
+        )
+        return None, None, issues
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if repeated:
+        issues.append(
+            FileIssue(
+                name,
+                1,
+                repeated[0],
+                repeated[0],
+                f"column {repeated[0]} appears twice in the header: keep one",
+            )
+        )
+        return None, None, issues
+
+    matches = [t for t, cols in TABLES.items() if set(cols) == set(header)]
+    if not matches:
+        table, missing, extra = _closest_table(header)
+        summary = f"(missing: {', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'})"
+        for col in missing:
+            issues.append(
+                FileIssue(
+                    name,
+                    1,
+                    col,
+                    None,
+                    f"the columns match no 903 table; the closest is {table}, which needs a "
+                    f"column {col}: add it {summary}",
+                    check="columns",
+                    table=table,
+                )
+            )
+        for col in extra:
+            issues.append(
+                FileIssue(
+                    name,
+                    1,
+                    col,
+                    col,
+                    f"the columns match no 903 table; the closest is {table}, which has no "
+                    f"column {col}: remove or rename it {summary}",
+                    check="columns",
+                    table=table,
+                )
+            )
+        return None, None, issues
+    table = matches[0]
+
+    body = cells.iloc[1:]
+    body.index = pd.Index(range(2, len(cells) + 1), dtype="int64", name="row")
+    too_wide = pd.Series(False, index=body.index)
+    if body.shape[1] > width:
+        overflow = body.iloc[:, width:]
+        too_wide = overflow.apply(lambda col: col.str.strip() != "").any(axis=1)
+        for number in body.index[too_wide]:
+            count = width + int((overflow.loc[number] != "").to_numpy().nonzero()[0].max()) + 1
+            issues.append(
+                FileIssue(
+                    name,
+                    int(number),
+                    None,
+                    None,
+                    f"the row has {count} cells but the header has {width} columns: remove the "
+                    "extra cells, or put quotes round a value that contains a comma",
+                    check="row_width",
+                    table=table,
+                )
+            )
+    frame = body.iloc[:, :width].copy()
+    frame.columns = header
+    for column in frame.columns:
+        values = frame[column].astype("str").str.strip().str.upper()
+        frame[column] = values.where(values != "")
+    keep = frame.notna().any(axis=1) & ~too_wide  # blank lines and ",,,," rows are skipped
+    if not keep.all():
+        frame = frame[keep]
+    return table, frame[list(TABLES[table])], issues
+
+
+def _whole_file_issue(
+    file: str,
+    message: str,
+    *,
+    check: str,
+    severity: Severity = "error",
+    table: str | None = None,
+) -> FileIssue:
+    """An issue about a whole file or folder (no row, column or value)."""
+    return FileIssue(file, None, None, None, message, severity=severity, check=check, table=table)
+
+
+def scan_return(folder: Path | str, year: int) -> ReturnScan:
+    """Read every CSV in a folder, collecting problems instead of raising.
+
+    Used by :func:`read_return` (which raises on the first error) and by
+    :func:`reportgen.sources.ssda903.validate.validate_return` (which reports them all).
+
+    Parameters
+    ----------
+    folder
+        Folder holding one collection year's CSVs (other files are ignored with a warning).
+    year
+        Collection end year (``2025`` for 2024-25).
+
+    Raises
+    ------
+    DataError
+        When the folder does not exist or ``year`` is not a plausible collection year.
+    """
+    folder = Path(folder)
+    if (
+        isinstance(year, bool)
+        or not isinstance(year, (int, np.integer))
+        or not 1990 <= year <= 2100
+    ):
+        raise DataError(f"collection year {year!r} for {folder} must be an end year such as 2025")
+    year = int(year)
+    if not folder.is_dir():
+        raise DataError(f"903 folder {folder} not found: give the folder holding that year's CSVs")
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {}
+    issues: list[FileIssue] = []
+    named = collection_year_from_name(folder.name)
+    if named is not None and named != year:
+        issues.append(
+            _whole_file_issue(
+                str(folder),
+                f"the folder name says {year_label(named)} but it is being read as "
+                f"{year_label(year)}: check the year",
+                severity="warning",
+                check="folder_year",
+            )
+        )
+    for path in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
+        if path.name.startswith((".", "~$")) or not path.is_file():
+            continue
+        if path.suffix.lower() != ".csv":
+            issues.append(
+                _whole_file_issue(
+                    path.name,
+                    "ignored: only .csv files are read (export XML or Excel returns as CSV)",
+                    severity="warning",
+                    check="ignored_file",
+                )
+            )
+            continue
+        table, frame, file_issues = _read_table_file(path)
+        issues.extend(file_issues)
+        if table is None or frame is None:
+            continue
+        if table in tables:
+            issues.append(
+                _whole_file_issue(
+                    path.name,
+                    f"holds the {table} table, as {files[table].name} does: keep one of the two",
+                    check="duplicate_table",
+                    table=table,
+                )
+            )
+            continue
+        tables[table] = frame
+        files[table] = path
+        first = FIRST_YEAR.get(table)
+        if first is not None and year < first:
+            issues.append(
+                _whole_file_issue(
+                    path.name,
+                    f"the {table} table is collected only from {year_label(first)}, "
+                    f"not in {year_label(year)}: check the folder is for the right year",
+                    severity="warning",
+                    check="table_year",
+                    table=table,
+                )
+            )
+    for table in REQUIRED_TABLES:
+        if table not in tables and not any(
+            i.table == table and i.check != "table_year" for i in issues
+        ):
+            issues.append(
+                _whole_file_issue(
+                    str(folder),
+                    f"no file holds the {table} table (columns {', '.join(TABLES[table])}): "
+                    f"add the {table} CSV to this folder",
+                    check="missing_table",
+                    table=table,
+                )
+            )
+    return ReturnScan(folder=folder, year=year, tables=tables, files=files, issues=issues)
+
+
+def read_return(folder: Path | str, year: int) -> Return:
+    """Read one collection year's 903 return.
+
+    Parameters
+    ----------
+    folder
+        Folder of CSVs, one per table, with the exact DfE column names (any file names).
+    year
+        Collection end year (``2025`` for 2024-25).
+
+    Returns
+    -------
+    Return
+
+    Raises
+    ------
+    DataError
+        One line naming the file (and row and column where there is one) and the fix, for the
+        first problem that stops the return being read: an unreadable, empty or binary file,
+        columns that match no 903 table (naming the closest table and the missing and extra
+        columns), two files for one table, or no Header or Episodes table. Content problems (bad
+        dates, invalid codes, overlapping episodes) are not raised here: see
+        :func:`reportgen.sources.ssda903.validate.validate_return`.
+    """
+    scan = scan_return(folder, year)
+    errors = scan.errors
+    if errors:
+        more = f" (and {len(errors) - 1} more problems in {scan.folder})" if len(errors) > 1 else ""
+        raise DataError(f"{_issue_line(scan.folder, errors[0])}{more}")
+    return Return(
+        year=scan.year,
+        folder=scan.folder,
+        tables=scan.tables,
+        files=scan.files,
+        warnings=[_issue_line(scan.folder, w) for w in scan.warnings],
+    )
+
+
+def _issue_line(folder: Path, issue: FileIssue) -> str:
+    if issue.file == str(folder):
+        return f"{folder}: {issue.message}"
+    return str(FileIssue(str(folder / issue.file), issue.row, issue.column, None, issue.message))
+
+
+# --------------------------------------------------------------------------------------------
+# Several years
+
+
+@dataclass
+class History(_TableSet):
+    """Several collection years' returns combined (``indicators.md`` sections 4 and 8).
+
+    Attributes
+    ----------
+    years
+        Collection end years, oldest first.
+    returns
+        Each year's :class:`Return`, unchanged.
+    tables
+        ``Episodes``: de-duplicated on CHILD + DECOM and fixed (see :func:`combine_returns`), sorted
+        by CHILD and DECOM, with ``YEAR`` (the return the row came from), ``ROW`` (its row number
+        there) and ``EPISODE_SOURCE`` (``"Original"`` or the liia-tools rule(s) that changed it).
+        ``Header``: each child's row from the latest return that has one, with ``YEAR`` and
+        ``ROW``. Other tables: all years' rows, with ``YEAR`` and ``ROW``.
+    warnings
+        One line each.
+    """
+
+    years: tuple[int, ...]
+    returns: dict[int, Return]
+    tables: dict[str, pd.DataFrame]
+    warnings: list[str] = field(default_factory=list)
+
+    def _where(self) -> str:
+        folders = ", ".join(str(self.returns[y].folder) for y in self.years)
+        return f"any of the returns read ({folders})"
+
+    @property
+    def latest(self) -> int:
+        """The latest collection year."""
+        return self.years[-1]
+
+
+def _history_folders(folders: Path | str | Sequence[Path | str] | Mapping[int, Path | str]):
+    """Normalise the ``read_history`` argument to {year: folder}, plus warnings."""
+    warnings: list[str] = []
+    if isinstance(folders, Mapping):
+        mapping = {int(y): Path(p) for y, p in folders.items()}
+    elif isinstance(folders, (str, Path)):
+        parent = Path(folders)
+        if not parent.is_dir():
+            raise DataError(
+                f"903 folder {parent} not found: give a folder with one subfolder per year"
+            )
+        mapping = {}
+        for sub in sorted(p for p in parent.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            found = collection_year_from_name(sub.name)
+            if found is None:
+                warnings.append(f"{sub}: ignored, the folder name is not a collection year")
+                continue
+            if found in mapping:
+                raise DataError(
+                    f"{mapping[found]} and {sub} are both for {year_label(found)}: keep one folder"
+                )
+            mapping[found] = sub
+        if not mapping:
+            raise DataError(
+                f"{parent} has no year folders: put each return in a subfolder named by its "
+                "collection year, e.g. 2025 or 2024-25 for 2024-25"
+            )
+    else:
+        mapping = {}
+        for item in folders:
+            path = Path(item)
+            found = collection_year_from_name(path.name)
+            if found is None:
+                raise DataError(
+                    f"cannot tell the collection year of {path}: name the folder by its "
+                    "collection year, e.g. 2025 or 2024-25 for 2024-25"
+                )
+            if found in mapping:
+                raise DataError(
+                    f"{mapping[found]} and {path} are both for {year_label(found)}: give one folder"
+                )
+            mapping[found] = path
+        if not mapping:
+            raise DataError("no 903 folders given: give at least one year's folder")
+    return dict(sorted(mapping.items())), warnings
+
+
+def read_history(
+    folders: Path | str | Sequence[Path | str] | Mapping[int, Path | str],
+) -> History:
+    """Read several collection years' returns and combine them.
+
+    Parameters
+    ----------
+    folders
+        A parent folder with one subfolder per year (named ``2025`` or ``2024-25`` for 2024-25;
+        other subfolders are ignored with a warning), a list of year folders named that way, or a
+        mapping {collection end year: folder}.
+
+    Returns
+    -------
+    History
+        See :func:`combine_returns`.
+
+    Raises
+    ------
+    DataError
+        For a folder whose year cannot be told, two folders for one year, or any return that
+        :func:`read_return` cannot read.
+    """
+    mapping, warnings = _history_folders(folders)
+    returns = [read_return(path, year) for year, path in mapping.items()]
+    history = combine_returns(returns)
+    history.warnings[:0] = warnings
+    return history
+
+
+def _same(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Element-wise equality where two blanks count as equal."""
+    return (a == b).fillna(False).astype(bool) | (a.isna() & b.isna())
+
+
+_DETAIL_COLUMNS = ("RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN")
+"""Columns compared to decide that two open episodes are duplicates (liia-tools rule 3)."""
+
+
+def _neighbours(episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Masks: the row has a next / a previous episode of the same child (rows sorted)."""
+    child = episodes["CHILD"]
+    has_next = (child == child.shift(-1)).fillna(False).astype(bool)
+    has_prev = (child == child.shift(1)).fillna(False).astype(bool)
+    return has_next, has_prev
+
+
+def _add_source(source: pd.Series, mask: pd.Series, rule: str) -> pd.Series:
+    """Record that ``rule`` changed the masked rows (``"RULE_1"``, ``"RULE_1 | RULE_4"``)."""
+    if not mask.any():
+        return source
+    picked = source[mask]
+    source = source.copy()
+    source[mask] = np.where(picked == "Original", rule, picked + " | " + rule)
+    return source
+
+
+def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame, dict[str, int]]:
+    """De-duplicate and repair multi-year Episodes (liia-tools ``la_agg`` and ``episodes_fix``).
+
+    Parameters
+    ----------
+    episodes
+        Episodes rows of several returns with a ``YEAR`` column (any order, string cells).
+    latest_year
+        The latest collection year combined: its open episodes are genuinely open.
+
+    Returns
+    -------
+    episodes, counts
+        The repaired table sorted by CHILD and DECOM (fresh index) with an ``EPISODE_SOURCE``
+        column, and how many rows each step removed or changed.
+
+    Notes
+    -----
+    1. Rows with the same CHILD and DECOM are one episode: the row with the latest non-blank DEC
+       is kept, then the one from the latest return (``la_agg``).
+    2. An episode left open (blank DEC) in a return older than ``latest_year`` is wrong in the
+       combined history, since a later return says what happened to it:
+
+       * rule 3: dropped when the next or previous episode of the child has the same RNE, LS,
+         PLACE, PLACE_PROVIDER, PL_POST and URN and comes from a later return (the same episode
+         re-dated). Two differences from liia-tools: the copy must come from a *later* return
+         (liia-tools also drops same-return copies, which can drop both), and a next episode
+         starting after the older return's year end is not a copy (the later return would then
+         show the child in care from 1 April), so it goes to rule 1A or 1 instead;
+       * rule 3A: dropped when the child's previous episode comes from a later return (a later
+         return replaced it);
+       * rule 1: closed on the next episode's DECOM with REC X1 (care continued), and
+         REASON_PLACE_CHANGE ``LIIAF`` when the next RNE is P, B, T or U;
+       * rule 1A: when the next episode has RNE S, closed on the earlier of 31 March of its own
+         return's year and the day before the next DECOM, with REC ``E99``;
+       * rule 2: when the child has no later episode, closed on 31 March of its own return's
+         year with REC ``E99``. The child then no longer counts as looked after on that day.
+    3. Then an episode followed by one from a later return is ended on that episode's DECOM when
+       it overlaps it (rule 4) or ends before it with REC X1 (rule 5).
+    """
+    counts = {"duplicates": 0, "rule_3": 0, "rule_3a": 0, "rule_1": 0, "rule_1a": 0, "rule_2": 0}
+    counts.update({"rule_4": 0, "rule_5": 0})
+    frame = episodes.copy()
+    frame["_DECOM"] = parse_dates(frame["DECOM"])
+    frame["_DEC"] = parse_dates(frame["DEC"])
+
+    # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return
+    frame = frame.sort_values(
+        ["CHILD", "_DECOM", "_DEC", "YEAR"],
+        ascending=[True, True, False, False],
+        na_position="last",
+        kind="mergesort",
+    )
+    before = len(frame)
+    frame = frame.drop_duplicates(["CHILD", "_DECOM"], keep="first")
+    counts["duplicates"] = before - len(frame)
+    frame = frame.sort_values(["CHILD", "_DECOM"], kind="mergesort").reset_index(drop=True)
+    frame["EPISODE_SOURCE"] = "Original"
+
+    # 2. rules 3 and 3A: drop superseded open episodes
+    open_old = frame["_DEC"].isna() & frame["DEC"].isna() & (frame["YEAR"] != latest_year)
+    has_next, has_prev = _neighbours(frame)
+    own_year_end = pd.to_datetime(frame["YEAR"].astype(str) + "-03-31")
+    same_as_next = (
+        has_next
+        & (frame["YEAR"].shift(-1) > frame["YEAR"])
+        & (frame["_DECOM"].shift(-1) <= own_year_end).fillna(False).astype(bool)
+    )
+    same_as_prev = has_prev & (frame["YEAR"].shift(1) > frame["YEAR"])
+    for column in _DETAIL_COLUMNS:
+        same_as_next &= _same(frame[column], frame[column].shift(-1))
+        same_as_prev &= _same(frame[column], frame[column].shift(1))
+    rule3 = open_old & (same_as_next | same_as_prev)
+    rule3a = open_old & ~rule3 & has_prev & (frame["YEAR"].shift(1) > frame["YEAR"])
+    counts["rule_3"] = int(rule3.sum())
+    counts["rule_3a"] = int(rule3a.sum())
+    frame = frame[~(rule3 | rule3a)].reset_index(drop=True)
+
+    # rules 1, 1A, 2: close the remaining open episodes of older returns
+    open_old = frame["_DEC"].isna() & frame["DEC"].isna() & (frame["YEAR"] != latest_year)
+    has_next, _ = _neighbours(frame)
+    next_decom = frame["_DECOM"].shift(-1).where(has_next)
+    next_rne = frame["RNE"].shift(-1).where(has_next)
+    own_year_end = pd.to_datetime(frame["YEAR"].astype(str) + "-03-31")
+    rule2 = open_old & ~has_next
+    rule1a = open_old & has_next & (next_rne == "S").fillna(False).astype(bool)
+    rule1 = open_old & has_next & ~rule1a
+    day_before = next_decom - pd.Timedelta(days=1)
+    frame.loc[rule1, "_DEC"] = next_decom[rule1]
+    frame.loc[rule1a, "_DEC"] = np.minimum(own_year_end[rule1a], day_before[rule1a])
+    frame.loc[rule2, "_DEC"] = own_year_end[rule2]
+    frame.loc[rule1, "REC"] = "X1"
+    frame.loc[rule1a | rule2, "REC"] = EPISODE_FIX_REC
+    moved = rule1 & next_rne.isin(["P", "B", "T", "U"]).fillna(False).astype(bool)
+    frame.loc[moved, "REASON_PLACE_CHANGE"] = EPISODE_FIX_REASON
+    for mask, rule in ((rule1, "RULE_1"), (rule1a, "RULE_1A"), (rule2, "RULE_2")):
+        frame["EPISODE_SOURCE"] = _add_source(frame["EPISODE_SOURCE"], mask, rule)
+    counts["rule_1"], counts["rule_1a"], counts["rule_2"] = (
+        int(rule1.sum()),
+        int(rule1a.sum()),
+        int(rule2.sum()),
+    )
+    changed = rule1 | rule1a | rule2
+
+    # 3. rules 4 and 5: a later return's next episode fixes this one's end
+    has_next, _ = _neighbours(frame)
+    next_decom = frame["_DECOM"].shift(-1).where(has_next)
+    later = has_next & (frame["YEAR"].shift(-1) > frame["YEAR"]) & frame["_DEC"].notna()
+    rule4 = later & (frame["_DEC"] > next_decom).fillna(False).astype(bool)
+    rule5 = (
+        later
+        & ~rule4
+        & (frame["REC"] == "X1").fillna(False).astype(bool)
+        & (frame["_DEC"] < next_decom).fillna(False).astype(bool)
+    )
+    frame.loc[rule4 | rule5, "_DEC"] = next_decom[rule4 | rule5]
+    for mask, rule in ((rule4, "RULE_4"), (rule5, "RULE_5")):
+        frame["EPISODE_SOURCE"] = _add_source(frame["EPISODE_SOURCE"], mask, rule)
+    counts["rule_4"], counts["rule_5"] = int(rule4.sum()), int(rule5.sum())
+    changed |= rule4 | rule5
+
+    frame.loc[changed, "DEC"] = format_dates(frame.loc[changed, "_DEC"])
+    return frame.drop(columns=["_DECOM", "_DEC"]), counts
+
+
+def combine_returns(returns: Sequence[Return]) -> History:
+    """Combine returns of different years into one :class:`History`.
+
+    Parameters
+    ----------
+    returns
+        One :class:`Return` per collection year (any order; years must differ).
+
+    Returns
+    -------
+    History
+        Episodes fixed by :func:`fix_episodes`; the Header row of each child from the latest return
+        holding the child; every other table concatenated. Every table gets ``YEAR`` (the
+        return's collection year) and ``ROW`` (the row number in that return's file).
+
+    Raises
+    ------
+    DataError
+        When two returns are for the same year, or none is given.
+    """
+    if not returns:
+        raise DataError("no 903 returns to combine: give at least one year's folder")
+    by_year: dict[int, Return] = {}
+    for ret in returns:
+        if ret.year in by_year:
+            raise DataError(
+                f"{by_year[ret.year].folder} and {ret.folder} are both for {ret.label}: keep one"
+            )
+        by_year[ret.year] = ret
+    years = tuple(sorted(by_year))
+    warnings = [w for y in years for w in by_year[y].warnings]
+
+    def stacked(table: str) -> pd.DataFrame | None:
+        parts = []
+        for year in years:
+            frame = by_year[year].tables.get(table)
+            if frame is not None:
+                part = frame.reset_index(names="ROW")[list(TABLES[table]) + ["ROW"]]
+                part.insert(len(TABLES[table]), "YEAR", year)
+                parts.append(part)
+        if not parts:
+            return None
+        combined = pd.concat(parts, ignore_index=True)
+        combined["YEAR"] = combined["YEAR"].astype("int64")
+        combined["ROW"] = combined["ROW"].astype("int64")
+        return combined
+
+    tables: dict[str, pd.DataFrame] = {}
+    for table in TABLES:
+        combined = stacked(table)
+        if combined is None:
+            continue
+        if table == "Episodes":
+            bad = parse_dates(combined["DECOM"]).isna()
+            if bad.any():
+                warnings.append(
+                    f"{int(bad.sum())} Episodes rows without a valid DECOM were left out of the "
+                    "history: validate the returns to find them"
+                )
+                combined = combined[~bad]
+            combined, _ = fix_episodes(combined, years[-1])
+        elif table == "Header":
+            combined = (
+                combined.sort_values("YEAR", ascending=False, kind="mergesort")
+                .drop_duplicates("CHILD", keep="first")
+                .sort_values(["CHILD"], kind="mergesort")
+                .reset_index(drop=True)
+            )
+        tables[table] = combined
+    return History(years=years, returns=by_year, tables=tables, warnings=warnings)

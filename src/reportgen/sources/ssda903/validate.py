@@ -1,0 +1,700 @@
+"""Our own checks of a 903 return: the problems that would make reportgen's figures wrong.
+
+These are not the DfE's ~300 validation rules (run the DfE validator for the submission itself,
+``indicators.md`` section 7). They catch what breaks the indicator engine, each problem naming the
+file, the spreadsheet row (header = row 1, first data row = 2), the child, the column and the value,
+with a fix:
+
+==========================  ======================================================================
+Check (``Problem.check``)   What it finds
+==========================  ======================================================================
+``file``                    unreadable, empty or binary files (error); a file read as
+                            Windows-1252 (``encoding``, warning); a non-CSV file in the folder
+                            (``ignored_file``, warning); a table not collected that year
+                            (``table_year``, warning); a folder named for another year
+                            (``folder_year``, warning)
+``columns``                 columns that match no 903 table: one problem per missing or extra
+                            column, naming the closest table
+``row_width``               a row with more cells than the header has columns
+``duplicate_table``         two files holding the same table
+``missing_table``           no Header or no Episodes table
+``required``                blank CHILD, DOB, DECOM, RNE, LS, PLACE, SEX, ETHNIC where required
+``date``                    not ``dd/mm/YYYY`` (ISO dates get their own message), impossible dates
+                            (31/02/2024), dates before 1900, DOB in the future or after the year
+``code``                    codes not valid in the collection year (K3 before 2024-25, SEX 1/2 from
+                            2024-25, Z1 from 2025-26); P2 still open after 28 October 2023;
+                            H5/P2/K3 below the minimum age
+``duplicate``               repeated rows; two rows with the same key (CHILD + DECOM for Episodes)
+``child``                   a CHILD that is not in the Header; a DOB that differs from the Header's
+``episode``                 DEC before DECOM, DECOM before birth, REC without DEC or DEC without
+                            REC, DECOM after the year, DEC after the year end (warning), DEC before
+                            the year started (warning)
+``overlap``                 an episode starting before the child's previous episode ended
+``x1_chain``                REC X1 (care continues) with no next episode starting on DEC
+==========================  ======================================================================
+
+Checks are vectorised with pandas (England-sized returns take a few seconds); Python loops run only
+over the rows that fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from reportgen import codes
+from reportgen.sources.ssda903.read import (
+    DATE_COLUMNS,
+    KEY_COLUMNS,
+    TABLES,
+    FileIssue,
+    ReturnScan,
+    parse_dates,
+    scan_return,
+    year_end,
+    year_label,
+    year_start,
+)
+
+Severity = Literal["error", "warning"]
+
+PROBLEM_COLUMNS = ("file", "row", "child", "column", "value", "severity", "message", "check")
+"""Columns of :func:`problems_frame` and of the CSV written by :func:`write_problems_csv`."""
+
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC"),
+    "Episodes": ("CHILD", "DECOM", "RNE", "LS", "PLACE"),
+}
+"""Columns that must be filled in every row (every table needs CHILD, and DOB where it has one)."""
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d+)$")
+_PARTIAL = re.compile(r"^(\d{2}|ZZ)/(\d{2}|ZZ)/(\d{4})$")
+_EARLIEST = pd.Timestamp(1900, 1, 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a 903 return.
+
+    Attributes
+    ----------
+    file
+        File name within the return folder (the folder itself for a missing table).
+    row
+        Row number as a spreadsheet shows it: the header is row 1, the first data row is row 2.
+        ``None`` for a problem with the whole file.
+    child
+        The CHILD of the row, when there is one.
+    column
+        The column at fault, when there is one.
+    value
+        The offending value, as written in the file (upper-cased and stripped).
+    message
+        What is wrong and how to fix it, in one line.
+    severity
+        ``"error"``: figures would be wrong or cannot be produced; ``"warning"``: worth a look.
+    check
+        Which check found it (see the module docstring).
+    """
+
+    file: str
+    row: int | None
+    child: str | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: Severity = "error"
+    check: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.child:
+            parts.append(f"child {self.child}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        value = f" ({self.value})" if self.value is not None else ""
+        return f"{self.severity}: {', '.join(parts)}{value}: {self.message}"
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """True when any problem is an error (not just a warning)."""
+    return any(p.severity == "error" for p in problems)
+
+
+def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
+    """The problems as a table (columns :data:`PROBLEM_COLUMNS`; ``row`` as nullable integers)."""
+    rows = [asdict(p) for p in problems]
+    frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def write_problems_csv(problems: Iterable[Problem], path: Path | str) -> Path:
+    """Write the problems to a CSV (UTF-8 with a byte-order mark, so Excel opens it correctly).
+
+    The file is written under a temporary name in the same folder and then renamed, so a failure
+    never leaves a half-written file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    from reportgen.core.atomic import write_csv
+
+    return write_csv(problems_frame(problems), path)
+
+
+# --------------------------------------------------------------------------------------------
+# Building problems from masks (loops run only over failing rows)
+
+
+class _Collector:
+    """Holds the scanned return and turns masks into :class:`Problem` objects."""
+
+    def __init__(self, scan: ReturnScan) -> None:
+        self.scan = scan
+        self.year = scan.year
+        self.tables = scan.tables
+        self.problems: list[Problem] = []
+
+    def file(self, table: str) -> str:
+        return self.scan.files[table].name
+
+    def add(
+        self,
+        table: str,
+        mask: pd.Series,
+        column: str | None,
+        message: str | Callable[[pd.Series], str],
+        check: str,
+        severity: Severity = "error",
+        frame: pd.DataFrame | None = None,
+    ) -> None:
+        """One problem per True row of ``mask`` (aligned on the table's row-number index).
+
+        ``message`` is a string, or a function of the row (a Series holding the table's columns
+        plus any extra columns of ``frame``).
+        """
+        frame = self.tables[table] if frame is None else frame
+        mask = mask.reindex(frame.index, fill_value=False).fillna(False).astype(bool)
+        if not mask.any():
+            return
+        name = self.file(table)
+        for row_number, row in frame[mask.to_numpy()].iterrows():
+            value = row.get(column) if column else None
+            text = message(row) if callable(message) else message
+            self.problems.append(
+                Problem(
+                    file=name,
+                    row=int(row_number),
+                    child=_text(row.get("CHILD")),
+                    column=column,
+                    value=_text(value),
+                    message=text,
+                    severity=severity,
+                    check=check,
+                )
+            )
+
+
+def _text(value: object) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
+    """``values.isin(allowed)``, through object dtype: pandas' Arrow-string ``isin`` is ~15 times
+    slower on an England-sized column."""
+    return values.astype(object).isin(set(allowed))
+
+
+def _lookup(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
+    """``table[column]`` of the first row whose ``key`` matches each of ``keys`` (NaN if none),
+    indexed like ``keys``. Unlike ``Series.map`` this copes with an empty table."""
+    values = pd.Series(table[column].to_numpy(), index=table[key].to_numpy())
+    values = values[values.index.notna() & ~values.index.duplicated()]
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+
+
+def _from_issue(issue: FileIssue) -> Problem:
+    return Problem(
+        file=issue.file,
+        row=issue.row,
+        child=None,
+        column=issue.column,
+        value=issue.value,
+        message=issue.message,
+        severity="warning" if issue.severity == "warning" else "error",
+        check=issue.check,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The checks
+
+
+def _check_required(c: _Collector) -> None:
+    for table, frame in c.tables.items():
+        required = REQUIRED_COLUMNS.get(table, ("CHILD",) + (("DOB",) if "DOB" in frame else ()))
+        for column in required:
+            c.add(
+                table,
+                frame[column].isna(),
+                column,
+                f"{column} is blank: every {table} row needs one",
+                "required",
+            )
+
+
+def _check_not_empty(c: _Collector) -> list[Problem]:
+    """Header and Episodes with a header row but no data: nothing can be counted from them."""
+    return [
+        Problem(
+            file=c.file(table),
+            row=None,
+            child=None,
+            column=None,
+            value=None,
+            message=f"{table} has no data rows: a return needs at least one {table} row",
+            severity="error",
+            check="empty",
+        )
+        for table in ("Header", "Episodes")
+        if table in c.tables and c.tables[table].empty
+    ]
+
+
+def _date_message(raw: str) -> str:
+    if _ISO.match(raw):
+        parsed = pd.to_datetime(raw[:10], format="%Y-%m-%d", errors="coerce")
+        example = f" ({parsed:%d/%m/%Y})" if not pd.isna(parsed) else ""
+        return f"{raw} is an ISO date: write dates as dd/mm/YYYY{example}"
+    if " " in raw or "T" in raw or ":" in raw:
+        return f"{raw} is not a date in dd/mm/YYYY form: remove any time and write dd/mm/YYYY"
+    match = _DMY.match(raw)
+    if match:
+        if len(match[3]) != 4:
+            return f"{raw} does not have a four-digit year: write dates as dd/mm/YYYY"
+        return f"{raw} is not a real date (no such day): correct it"
+    return f"{raw} is not a date in dd/mm/YYYY form: correct it"
+
+
+def _check_dates(c: _Collector) -> None:
+    end, today = year_end(c.year), pd.Timestamp(date.today())
+    label = year_label(c.year)
+    for table, frame in c.tables.items():
+        for column in DATE_COLUMNS[table]:
+            raw = frame[column]
+            parsed = parse_dates(raw)
+            if table == "PrevPerm" and column == "DATE_PERM":
+                # the day or month of a previous permanence order may be unknown: ZZ/MM/YYYY
+                partial = raw.str.match(_PARTIAL.pattern).fillna(False).astype(bool)
+                bad = raw.notna() & parsed.isna() & ~partial
+            else:
+                bad = raw.notna() & parsed.isna()
+            c.add(table, bad, column, lambda r, col=column: _date_message(r[col]), "date")
+            c.add(
+                table,
+                parsed < _EARLIEST,
+                column,
+                lambda r, col=column: f"{r[col]} is not a possible date (before 1900): correct it",
+                "date",
+            )
+            if column in ("DOB", "MC_DOB"):
+                c.add(
+                    table,
+                    parsed > today,
+                    column,
+                    lambda r, col=column: f"{col} {r[col]} is in the future: correct it",
+                    "date",
+                )
+                c.add(
+                    table,
+                    (parsed > end) & (parsed <= today),
+                    column,
+                    lambda r, col=column: (
+                        f"{col} {r[col]} is after the end of {label} ({end:%d/%m/%Y}): "
+                        "correct it, or check the folder is for the right year"
+                    ),
+                    "date",
+                )
+            elif column not in ("DECOM", "DEC", "DUC"):
+                # Episodes dates have their own checks; DUC, when UASC status ends, is the 18th
+                # birthday for a child still under 18, so it is rightly after the year's end
+                c.add(
+                    table,
+                    parsed > end,
+                    column,
+                    lambda r, col=column: (
+                        f"{col} {r[col]} is after the end of {label} ({end:%d/%m/%Y}): "
+                        "check it belongs in this return"
+                    ),
+                    "date",
+                    severity="warning",
+                )
+
+
+def _age_on(dob: pd.Series, when: pd.Series) -> pd.Series:
+    """Age in whole years on a date (vectorised; NaN where either date is missing)."""
+    years = when.dt.year - dob.dt.year
+    before_birthday = (when.dt.month < dob.dt.month) | (
+        (when.dt.month == dob.dt.month) & (when.dt.day < dob.dt.day)
+    )
+    return years - before_birthday.astype("float64")
+
+
+def _check_codes(c: _Collector) -> None:
+    label = year_label(c.year)
+    for table, frame in c.tables.items():
+        for column in TABLES[table]:
+            field = codes.field_for_column(column)
+            if field is None:
+                continue
+            valid = codes.valid_codes(field, c.year)
+            bad = frame[column].notna() & ~_isin(frame[column], valid)
+
+            def message(row: pd.Series, column: str = column, field: str = field) -> str:
+                value = row[column]
+                info = codes.code_info(field, value)
+                allowed = ", ".join(sorted(codes.valid_codes(field, c.year)))
+                if info is not None:
+                    return (
+                        f"{value} is not a valid {column} code in {label} ({info.validity()}): "
+                        f"use one of {allowed}"
+                    )
+                title = codes.field_info(field).title.lower()
+                return f"{value} is not a {column} code ({title}): use one of {allowed}"
+
+            c.add(table, bad, column, message, "code")
+
+    episodes = c.tables.get("Episodes")
+    if episodes is None:
+        return
+    decom, dec = parse_dates(episodes["DECOM"]), parse_dates(episodes["DEC"])
+    place = episodes["PLACE"]
+    valid_places = codes.valid_codes("PLACE", c.year)
+    for code in sorted(valid_places):
+        info = codes.code_info("PLACE", code)
+        if info is None or info.must_end_by is None:
+            continue
+        last = pd.Timestamp(info.must_end_by)
+        still_open = episodes["DEC"].isna() if last < year_end(c.year) else False
+        late = (place == code) & (still_open | (dec > last))
+        c.add(
+            "Episodes",
+            late,
+            "PLACE",
+            lambda r, code=code, last=last: (
+                f"{code} is not a valid placement type after {last:%d/%m/%Y}: end this episode "
+                f"by then (DEC) and record the new placement from that date"
+            ),
+            "code",
+        )
+    header = c.tables.get("Header")
+    if header is None:
+        return
+    dob = parse_dates(_lookup(episodes["CHILD"], header, "CHILD", "DOB"))
+    age = _age_on(dob, decom)
+    for code in sorted(valid_places):
+        info = codes.code_info("PLACE", code)
+        minimum = info.min_age_in(c.year) if info else None
+        if minimum is None:
+            continue
+        young = (place == code) & (age < minimum)
+        frame = episodes.assign(_AGE=age)
+        c.add(
+            "Episodes",
+            young,
+            "PLACE",
+            lambda r, code=code, minimum=minimum: (
+                f"the child was {int(r['_AGE'])} when this {code} placement started "
+                f"({r['DECOM']}); {code} needs age {minimum} or over in {label}"
+            ),
+            "code",
+            frame=frame,
+        )
+
+
+def _check_duplicates(c: _Collector) -> set[int]:
+    """Repeated rows and keys; returns the Episodes rows to leave out of the sequence checks."""
+    skip: set[int] = set()
+    for table, frame in c.tables.items():
+        if frame.empty:
+            continue
+        columns = list(frame.columns)
+        numbered = frame.reset_index()
+        first_row = numbered.groupby(columns, dropna=False, sort=False)["row"].transform("min")
+        repeated = pd.Series(
+            (numbered["row"] != first_row).to_numpy(), index=frame.index, dtype=bool
+        )
+        first = pd.Series(first_row.to_numpy(), index=frame.index)
+        c.add(
+            table,
+            repeated,
+            None,
+            lambda r, first=first: f"this row repeats row {first[r.name]}: delete it",
+            "duplicate",
+        )
+        keys = list(KEY_COLUMNS[table])
+        complete = frame[keys].notna().all(axis=1)
+        key_first = numbered.groupby(keys, dropna=False, sort=False)["row"].transform("min")
+        key_first = pd.Series(key_first.to_numpy(), index=frame.index)
+        again = complete & (frame.index.to_series() != key_first) & ~repeated
+        described = " + ".join(keys)
+        c.add(
+            table,
+            again,
+            keys[-1],
+            lambda r, key_first=key_first, described=described: (
+                f"a second {described} row for this child (the first is row "
+                f"{key_first[r.name]}): keep one, correcting its values"
+            ),
+            "duplicate",
+        )
+        if table == "Episodes":
+            skip |= set(frame.index[repeated | again])
+    return skip
+
+
+def _check_children(c: _Collector) -> None:
+    header = c.tables.get("Header")
+    if header is None:
+        return
+    known = header["CHILD"].dropna().unique()
+    for table, frame in c.tables.items():
+        if table == "Header":
+            continue
+        missing = frame["CHILD"].notna() & ~_isin(frame["CHILD"], known)
+        c.add(
+            table,
+            missing,
+            "CHILD",
+            f"this child is not in the Header ({c.file('Header')}): add the child's Header row "
+            "or correct the CHILD id",
+            "child",
+        )
+        if "DOB" in frame:
+            expected = _lookup(frame["CHILD"], header, "CHILD", "DOB")
+            differs = (
+                frame["DOB"].notna()
+                & expected.notna()
+                & (parse_dates(frame["DOB"]) != parse_dates(expected)).fillna(False)
+                & parse_dates(frame["DOB"]).notna()
+                & parse_dates(expected).notna()
+            )
+            c.add(
+                table,
+                differs,
+                "DOB",
+                lambda r, expected=expected: (
+                    f"DOB {r['DOB']} differs from the Header DOB {expected[r.name]}: "
+                    "make them the same"
+                ),
+                "child",
+            )
+
+
+def _check_episodes(c: _Collector, skip: set[int]) -> None:
+    episodes = c.tables.get("Episodes")
+    if episodes is None or episodes.empty:
+        return
+    start, end = year_start(c.year), year_end(c.year)
+    label = year_label(c.year)
+    decom, dec = parse_dates(episodes["DECOM"]), parse_dates(episodes["DEC"])
+    rec = episodes["REC"]
+
+    c.add(
+        "Episodes",
+        dec < decom,
+        "DEC",
+        lambda r: f"DEC {r['DEC']} is before DECOM {r['DECOM']}: correct one of them",
+        "episode",
+    )
+    header = c.tables.get("Header")
+    if header is not None:
+        dob = parse_dates(_lookup(episodes["CHILD"], header, "CHILD", "DOB"))
+        c.add(
+            "Episodes",
+            decom < dob,
+            "DECOM",
+            lambda r: f"DECOM {r['DECOM']} is before the child's date of birth: correct it",
+            "episode",
+        )
+    c.add(
+        "Episodes",
+        episodes["DEC"].notna() & rec.isna(),
+        "REC",
+        "REC is blank but DEC is filled: give the reason the episode ceased "
+        "(X1 if care continued in a new episode)",
+        "episode",
+    )
+    c.add(
+        "Episodes",
+        rec.notna() & episodes["DEC"].isna(),
+        "DEC",
+        "DEC is blank but REC is filled: give the date the episode ceased, or clear REC if the "
+        "episode is still open",
+        "episode",
+    )
+    c.add(
+        "Episodes",
+        decom > end,
+        "DECOM",
+        f"the episode starts after the end of {label} ({end:%d/%m/%Y}): it belongs in the "
+        "next year's return",
+        "episode",
+    )
+    c.add(
+        "Episodes",
+        dec > end,
+        "DEC",
+        f"DEC is after the end of {label} ({end:%d/%m/%Y}): the episode was open at the year "
+        "end, so DEC and REC should be blank in this return",
+        "episode",
+        severity="warning",
+    )
+    c.add(
+        "Episodes",
+        dec < start,
+        "DEC",
+        f"the episode ended before {label} began ({start:%d/%m/%Y}): it belongs in an earlier "
+        "return",
+        "episode",
+        severity="warning",
+    )
+
+    # sequence checks: each child's episodes in DECOM order (valid dates, no duplicate keys)
+    usable = decom.notna() & ~episodes.index.isin(list(skip))
+    seq = episodes[usable].assign(_DECOM=decom[usable], _DEC=dec[usable])
+    seq = seq.reset_index().sort_values(["CHILD", "_DECOM"], kind="mergesort")
+    same_prev = (seq["CHILD"] == seq["CHILD"].shift(1)).fillna(False).astype(bool)
+    same_next = (seq["CHILD"] == seq["CHILD"].shift(-1)).fillna(False).astype(bool)
+    prev_raw_dec = seq["DEC"].shift(1)
+    prev_dec = seq["_DEC"].shift(1)
+    overlap = same_prev & (
+        prev_raw_dec.isna() | (seq["_DECOM"] < prev_dec).fillna(False).astype(bool)
+    )
+    seq["_PREV_ROW"] = seq["row"].shift(1)
+    seq["_PREV_DEC"] = prev_raw_dec
+    seq["_NEXT_ROW"] = seq["row"].shift(-1)
+    seq["_NEXT_DECOM"] = seq["DECOM"].shift(-1)
+    seq = seq.set_index("row")
+    overlap.index = seq.index
+
+    def overlap_message(r: pd.Series) -> str:
+        ended = "is still open (no DEC)" if pd.isna(r["_PREV_DEC"]) else f"ends on {r['_PREV_DEC']}"
+        return (
+            f"the episode starts on {r['DECOM']}, but the child's previous episode (row "
+            f"{int(r['_PREV_ROW'])}) {ended}: one child can only have one episode at a time; "
+            "correct DECOM or the previous DEC"
+        )
+
+    c.add("Episodes", overlap, "DECOM", overlap_message, "overlap", frame=seq)
+
+    is_x1 = (seq["REC"] == "X1").fillna(False).astype(bool) & seq["_DEC"].notna()
+    same_next.index = seq.index
+    no_next = is_x1 & ~same_next & (seq["_DEC"] <= end)
+    c.add(
+        "Episodes",
+        no_next,
+        "REC",
+        lambda r: (
+            f"REC is X1 (care continues in a new episode) but the child has no episode starting "
+            f"on {r['DEC']}: add that episode, or give the real reason care ended"
+        ),
+        "x1_chain",
+        frame=seq,
+    )
+    next_decom = parse_dates(seq["_NEXT_DECOM"])
+    gap = is_x1 & same_next & (next_decom != seq["_DEC"]).fillna(False).astype(bool)
+    gap &= ~overlap.shift(-1, fill_value=False).astype(bool)
+    c.add(
+        "Episodes",
+        gap,
+        "REC",
+        lambda r: (
+            f"REC is X1 (care continues) but the next episode (row {int(r['_NEXT_ROW'])}) starts "
+            f"on {r['_NEXT_DECOM']}, not on DEC {r['DEC']}: make the next DECOM equal this DEC, "
+            "or give the real reason care ended"
+        ),
+        "x1_chain",
+        frame=seq,
+    )
+
+
+def validate_return(folder: Path | str, year: int) -> list[Problem]:
+    """Check one collection year's 903 return folder.
+
+    Parameters
+    ----------
+    folder
+        Folder of the return's CSVs.
+    year
+        Collection end year (``2025`` for 2024-25).
+
+    Returns
+    -------
+    list of Problem
+        Sorted by file, row and column (in the DfE column order); empty when nothing was found.
+
+    Raises
+    ------
+    DataError
+        Only when the folder does not exist (everything else is reported as a problem).
+    """
+    scan = scan_return(folder, year)
+    problems = [_from_issue(issue) for issue in scan.issues]
+    collector = _Collector(scan)
+    problems.extend(_check_not_empty(collector))
+    _check_required(collector)
+    _check_dates(collector)
+    _check_codes(collector)
+    skip = _check_duplicates(collector)
+    _check_children(collector)
+    _check_episodes(collector, skip)
+    problems.extend(collector.problems)
+    # file, then row, then the column's place in the DfE table (CHILD, DECOM, ... as in the file)
+    position = {
+        (path.name, column): index
+        for table, path in scan.files.items()
+        for index, column in enumerate(TABLES[table])
+    }
+    return sorted(
+        problems,
+        key=lambda p: (
+            p.file,
+            p.row if p.row is not None else 0,
+            position.get((p.file, p.column or ""), -1 if p.column is None else 99),
+            p.column or "",
+            p.check,
+            p.message,
+        ),
+    )
+
+
+def summarise(problems: Sequence[Problem]) -> str:
+    """One line: ``"3 errors and 1 warning"`` (or ``"no problems"``)."""
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems"
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return " and ".join(parts)
