@@ -6,6 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.reportgen-installed
+LAB_STAMP := $(VENV)/.reportgen-lab-installed
 
 # Author's interface: every make variable is the reportgen CLI option of the same name.
 AUTHORITY   ?=
@@ -25,7 +26,7 @@ REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call 
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
                $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
 
-.PHONY: help venv report reports test test-disclosure test-fast lint format pdf clean distclean audit
+.PHONY: help venv lab report reports test test-disclosure test-fast lint format pdf clean distclean audit
 
 help: ## List the targets and the variables they take
 	@echo "reportgen: committee reports for children's services"
@@ -46,6 +47,13 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv, install the pinned dependencies, register the 'reportgen' kernel
+
+$(LAB_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,lab]'
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the 'reportgen' kernel (installs it, pinned)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=reportgen
 
 report: $(STAMP) ## Write one report (default: Leicestershire, latest published year, to out/)
 	$(BIN)/reportgen report $(REPORT_OPTS)

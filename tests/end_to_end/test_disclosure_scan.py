@@ -23,6 +23,18 @@ table, Children adopted and Ceased: adopted, children looked after at the period
 end of the dashboard's last month), and a withheld month of starts or cessations must not be
 recoverable from the year's figure.
 
+Issue 15 added these relations (each with a planted report that must be flagged):
+
+* the dashboard's months: each month's children looked after minus the last month's (the month
+  before April is the previous 31 March) is its starts minus its cessations (:func:`_stock_and_flows`);
+* complements: a shown percentage of a shown count whose complement (not in touch, not in
+  suitable accommodation, not EET ...) can only be 1 to 4, and no percentage of fewer than 5;
+* care leavers: EET + NEET + not in touch (100% minus in touch) make the band (:func:`_care_leavers`);
+* withheld parts of a total that add up to 1 to 4 between them.
+
+Several seeds: ``test_synthetic_reports_of_other_seeds_disclose_nothing`` writes Rutland and
+City of London from two more seeds (``reportgen synth --seed``).
+
 Cost: the default suite writes the 10 authorities with the fewest children looked after, City
 of London and the 2 largest authorities (published), and the 3 smallest authorities from
 synthetic 903 data, in two batch runs started together (about 80 seconds on two cores). Every
@@ -417,6 +429,21 @@ def recoverable(doc: Doc) -> list[str]:
                         f"(ranges {ranges}): the group is not what the test thinks"
                     )
                     continue
+                hidden = [
+                    part
+                    for part in parts
+                    if {figures.get((part, column)), figures.get((f"{part} (%)", column))}
+                    & WITHHELD_CELLS
+                ]
+                rest = [ranges[part] for part in parts if part not in hidden]
+                # (synthetic reports: the DfE's own published "c" cells are as published)
+                if doc.synthetic and len(hidden) > 1 and all(lo == hi for lo, hi in rest):
+                    together = total - sum(lo for lo, _ in rest)
+                    if 1 <= together <= 4:
+                        found.append(
+                            f"{column}: {', '.join(hidden)} are withheld but add up to {together}: "
+                            f"{total_title} {total} and the other parts {ranges}"
+                        )
                 for part, (low, high) in ranges.items():
                     shown = [figures.get((part, column)), figures.get((f"{part} (%)", column))]
                     if not any(c in WITHHELD_CELLS for c in shown):
@@ -432,6 +459,7 @@ def recoverable(doc: Doc) -> list[str]:
                         )
     found += shown_and_withheld(doc)
     found += _same_figures(doc, figures) + _months_of_the_year(doc, figures)
+    found += _stock_and_flows(doc, figures)
     if doc.synthetic:
         for pct_title, base_title in PERCENT_OF.items():
             for column in sorted(columns):
@@ -444,7 +472,124 @@ def recoverable(doc: Doc) -> list[str]:
                     found.append(
                         f"{column}: {pct_title} {pct} of {base_title} {base} is {low} to {high} children"
                     )
+                elif 1 <= base < 5:
+                    found.append(f"{column}: {pct_title} {pct} is a percentage of {base} children")
+                elif pct_title in COMPLEMENTED and 1 <= base - high and base - low <= 4:
+                    found.append(
+                        f"{column}: {pct_title} {pct} of {base_title} {base} leaves "
+                        f"{base - high} to {base - low} children who are not"
+                    )
+        found += _care_leavers(figures, columns)
     return found
+
+
+COMPLEMENTED = {
+    "Children with 3 or more placements in the year (%)",
+    "Children placed more than 20 miles from home (%)",
+    "Children placed outside the authority's boundary (%)",
+    DASHBOARD_LABELS["placed_outside_la_pct"],
+    *(t for t in PERCENT_OF if t.startswith("Care leavers aged")),
+}
+"""Percentages whose complement (the children not counted) is not shown as parts of a group:
+a shown percentage must not pin it to 1 to 4 (96% of 23 in suitable accommodation: 1 not)."""
+
+
+def narrowed(
+    ranges: dict[str, Range], equations: list[tuple[dict[str, int], int]]
+) -> dict[str, Range]:
+    """What a reader can tell each unknown is: each ``sum(coefficient * x) == constant`` narrows
+    each of its unknowns to what the others allow, until nothing changes."""
+    ranges = dict(ranges)
+    changed = True
+    while changed:
+        changed = False
+        for terms, constant in equations:
+            for x, a in terms.items():
+                others = [(b, ranges[y]) for y, b in terms.items() if y != x]
+                low = constant - sum(max(b * lo, b * hi) for b, (lo, hi) in others)
+                high = constant - sum(min(b * lo, b * hi) for b, (lo, hi) in others)
+                low, high = (low, high) if a == 1 else (-high, -low)
+                new = (max(ranges[x][0], low), min(ranges[x][1], high))
+                if new != ranges[x] and new[0] <= new[1]:
+                    ranges[x], changed = new, True
+    return ranges
+
+
+def _care_leavers(figures: dict[tuple[str, str], str], columns: set[str]) -> list[str]:
+    """Care leavers aged 19 to 21 are EET, NEET or not in touch (100% minus in touch): a
+    withheld one of them must not be pinned (EET 11 and 5 not in touch of 20 leave NEET 4)."""
+    band = "Care leavers aged 19 to 21"
+    titles = {
+        "EET": f"{band} in education, employment or training (%)",
+        "NEET": f"{band} not in education, employment or training (%)",
+        "in touch": f"{band} in touch (%)",
+    }
+    found = []
+    for column in sorted(columns):
+        n = _number(figures.get((band, column)))
+        cells = {k: figures.get((t, column), "n/a") for k, t in titles.items()}
+        if not n or not set(cells.values()) & WITHHELD_CELLS:
+            continue
+        ranges = {k: cell_range(c, n, True, percent=True) for k, c in cells.items()}
+        touch = ranges.pop("in touch")
+        ranges["not in touch"] = (n - touch[1], n - touch[0])
+        if cells["in touch"] in WITHHELD_CELLS:
+            ranges["not in touch"] = (0, n)
+        result = narrowed(ranges, [({k: 1 for k in ranges}, n)])
+        for part, cell in (
+            ("EET", cells["EET"]),
+            ("NEET", cells["NEET"]),
+            ("not in touch", cells["in touch"]),
+        ):
+            low, high = result[part]
+            if cell in WITHHELD_CELLS and low == high:
+                found.append(f"{column}: {band} {part} is withheld but is {low} ({cells})")
+    return found
+
+
+def _stock_and_flows(doc: Doc, figures: dict[tuple[str, str], str]) -> list[str]:
+    """The dashboard's months: in care at a month end minus at the last month's is the month's
+    starts minus its cessations; the month before the first is the previous 31 March (the key
+    indicators' previous year). A withheld figure narrowed to one value is a leak."""
+    months = sorted(
+        {c for _, c in figures if MONTH.match(c)}, key=lambda m: pd.to_datetime(m, format="%b %y")
+    )
+    rows = {"S": DASHBOARD_LABELS["cla_at_end"], "in": DASHBOARD_LABELS["started"]}
+    rows["out"] = DASHBOARD_LABELS["ceased"]
+    ranges: dict[str, Range] = {}
+    hidden = set()
+    for m in months:
+        for key, title in rows.items():
+            cell = figures.get((title, m))
+            if cell is None:
+                continue
+            ranges[f"{key} {m}"] = cell_range(cell, 10**6, doc.synthetic)
+            if cell in WITHHELD_CELLS:
+                hidden.add(f"{key} {m}")
+    if not hidden:
+        return []
+    year = int(doc.period[:4])
+    previous = f"{year - 1}-{year % 100:02d}"
+    before = _number(figures.get((CLA, previous)))
+    if months and before is not None and months[0].startswith("Apr"):
+        ranges["S before"] = (before, before)
+    equations = []
+    for i, m in enumerate(months):
+        last = f"S {months[i - 1]}" if i else "S before"
+        terms = {f"S {m}": 1, last: -1, f"in {m}": -1, f"out {m}": 1}
+        if all(t in ranges for t in terms):
+            equations.append((terms, 0))
+    for key, title in (("in", "Children who started to be looked after"), ("out", CEASED)):
+        total = _number(figures.get((title, doc.period)))
+        terms = {f"{key} {m}": 1 for m in months}
+        if total is not None and all(t in ranges for t in terms):
+            equations.append((terms, total))
+    result = narrowed(ranges, equations)
+    return [
+        f"dashboard: {x} is withheld but is {result[x][0]}"
+        for x in sorted(hidden)
+        if result[x][0] == result[x][1]
+    ]
 
 
 MONTH = re.compile(r"^[A-Z][a-z]{2} \d{2}$")
@@ -888,3 +1033,172 @@ def test_a_figure_withheld_in_one_table_and_shown_in_another_is_found(tmp_path):
         "Children with 3 or more placements in the year (%) | 2024-25 is <5 in one table and 11% "
         "in another"
     ]
+
+
+# ------------------------------------------------ issue 15: each relation as a planted attack
+
+
+def test_dashboard_stock_and_flows_attack_is_flagged(tmp_path):
+    # June: 28 in care after May's 27, no one left: the "<5" starts are 1. July: 28 to 30 with
+    # "<5" starts and "<5" cessations: 2 + out, several answers.
+    rows = [
+        [DASHBOARD_LABELS["cla_at_end"], "27", "28", "30"],
+        [DASHBOARD_LABELS["started"], "0", "<5", "<5"],
+        [DASHBOARD_LABELS["ceased"], "0", "0", "<5"],
+    ]
+    header = ("Measure", "May 24", "Jun 24", "Jul 24")
+    doc = read_report(
+        _planted_docx(tmp_path / "d.docx", "", rows, caption="Table 10: Dashboard", header=header)
+    )
+    assert recoverable(doc) == ["dashboard: in Jun 24 is withheld but is 1"]
+    rows[0][2] = "withheld"  # May 27, June 5 or more, July 30: June's starts are 1 to 3
+    doc = read_report(
+        _planted_docx(tmp_path / "e.docx", "", rows, caption="Table 10: Dashboard", header=header)
+    )
+    assert recoverable(doc) == []
+
+
+def test_dashboard_first_month_uses_the_previous_31_march(tmp_path):
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("SYNTHETIC DATA: generated test data.")
+    for columns, rows in (
+        (["Indicator", "2024-25", "2023-24"], [[CLA, "32", "27"]]),
+        (
+            ["Measure", "Apr 24"],
+            [[DASHBOARD_LABELS["cla_at_end"], "29"], [DASHBOARD_LABELS["started"], "<5"]]
+            + [[DASHBOARD_LABELS["ceased"], "0"]],
+        ),
+    ):
+        table = document.add_table(rows=0, cols=len(columns))
+        for cells in (columns, *rows):
+            for cell, text in zip(table.add_row().cells, cells, strict=True):
+                cell.text = text
+    document.save(str(tmp_path / "april.docx"))
+    # 31 March 2024: 27; April: 29 with no one leaving: 2 started
+    assert recoverable(read_report(tmp_path / "april.docx")) == [
+        "dashboard: in Apr 24 is withheld but is 2"
+    ]
+
+
+def test_percentage_complement_attack_is_flagged(tmp_path):
+    # 96% of 23 in suitable accommodation: 22 (95.7%) is the only count, so 1 is not;
+    # 100% in touch leaves none; 80% EET of 23 (18.5 to 18.6: 18 or 19? 18/23 = 78.3, 19/23 =
+    # 82.6: no count gives 80%) is not the synthetic engine's; 57% EET is 13 (4 or more not).
+    rows = [
+        ["Care leavers aged 19 to 21", "23", "25", "38,440", "281"],
+        ["Care leavers aged 19 to 21 in touch (%)", "100%", "96%", "n/a", "n/a"],
+        ["Care leavers aged 19 to 21 in suitable accommodation (%)", "96%", "80%", "89%", "88%"],
+        [
+            "Care leavers aged 19 to 21 in education, employment or training (%)",
+            "57%",
+            "60%",
+            "54%",
+            "58%",
+        ],
+    ]
+    found = recoverable(read_report(_planted_docx(tmp_path / "c.docx", "", rows)))
+    assert found == [
+        "2023-24: Care leavers aged 19 to 21 in touch (%) 96% of Care leavers aged 19 to 21 25 "
+        "leaves 1 to 1 children who are not",
+        "2024-25: Care leavers aged 19 to 21 in suitable accommodation (%) 96% of Care leavers "
+        "aged 19 to 21 23 leaves 1 to 1 children who are not",
+    ]
+
+
+def test_percentage_of_fewer_than_5_children_is_flagged(tmp_path):
+    # 0% of 3 children: no small numerator, but a percentage of 3 children
+    rows = [
+        ["Children looked after at 31 March", "3", "27", "81,770", "639"],
+        ["Children placed more than 20 miles from home (%)", "0%", "22%", "22%", "31%"],
+    ]
+    found = recoverable(read_report(_planted_docx(tmp_path / "m.docx", "", rows)))
+    assert (
+        "2024-25: Children placed more than 20 miles from home (%) 0% is a percentage of 3 children"
+        in found
+    )
+
+
+def test_eet_neet_in_touch_attack_is_flagged(tmp_path):
+    # 20 care leavers, 75% in touch (5 not), 55% EET (11): NEET "<5" is 20 - 11 - 5 = 4.
+    # With in touch withheld as well, NEET + not in touch = 9: 1 + 8 to 4 + 5, safe.
+    rows = [
+        ["Care leavers aged 19 to 21", "20", "25", "38,440", "281"],
+        ["Care leavers aged 19 to 21 in touch (%)", "75%", "n/a", "n/a", "n/a"],
+        [
+            "Care leavers aged 19 to 21 in education, employment or training (%)",
+            "55%",
+            "n/a",
+            "54%",
+            "58%",
+        ],
+        [
+            "Care leavers aged 19 to 21 not in education, employment or training (%)",
+            "<5",
+            "n/a",
+            "40%",
+            "35%",
+        ],
+    ]
+    found = recoverable(read_report(_planted_docx(tmp_path / "n.docx", "", rows)))
+    assert [f.split(" (")[0] for f in found] == [
+        "2024-25: Care leavers aged 19 to 21 NEET is withheld but is 4"
+    ]
+    rows[1][1] = "withheld"
+    assert recoverable(read_report(_planted_docx(tmp_path / "o.docx", "", rows))) == []
+
+
+def test_withheld_groups_adding_up_to_a_small_number_are_flagged(tmp_path):
+    # 32 children: White 21, Black 8, two groups "<5", none in the rest: the two are 3 children
+    rows = [
+        ["Children looked after at 31 March", "32", "27", "81,770", "639"],
+        ["Ethnicity: White", "21", "15", "n/a", "n/a"],
+        ["Ethnicity: Mixed or Multiple ethnic groups", "<5", "0", "n/a", "n/a"],
+        ["Ethnicity: Asian or Asian British", "<5", "0", "n/a", "n/a"],
+        ["Ethnicity: Black, African, Caribbean or Black British", "8", "12", "n/a", "n/a"],
+        ["Ethnicity: Other ethnic group", "0", "0", "n/a", "n/a"],
+        ["Ethnicity: Refused or information not yet available", "0", "0", "n/a", "n/a"],
+    ]
+    found = recoverable(read_report(_planted_docx(tmp_path / "g.docx", "", rows)))
+    assert [f.split(": Children looked after")[0] for f in found] == [
+        "2024-25: Ethnicity: Mixed or Multiple ethnic groups, Ethnicity: Asian or Asian British "
+        "are withheld but add up to 3"
+    ]
+    rows[4][1] = "withheld"  # 11 between three groups: 1 + 1 + 9 ... 4 + 2 + 5
+    assert recoverable(read_report(_planted_docx(tmp_path / "h.docx", "", rows))) == []
+
+
+def _synth_report(out: Path, code: str, seed: int) -> subprocess.Popen:
+    """Start ``reportgen synth --seed`` then ``reportgen report`` for one authority."""
+    returns = out / f"{code}-{seed}"
+    script = (
+        f"{sys.executable} -m reportgen.cli.app synth --authority {code} --years 2022-23:2024-25 "
+        f"--seed {seed} --out {returns} && {sys.executable} -m reportgen.cli.app report "
+        f"--authority {code} --source ssda903 --input {returns} --period {PERIOD} "
+        f"--out {out / 'papers'}"
+    )
+    return subprocess.Popen(
+        ["bash", "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+
+
+@pytest.mark.slow
+def test_synthetic_reports_of_other_seeds_disclose_nothing(tmp_path):
+    # two more seeds, two small authorities, written at the same time (about 40 s on two cores)
+    runs = {
+        ("E06000017", 3): _synth_report(tmp_path, "E06000017", 3),
+        ("E09000001", 7): _synth_report(tmp_path, "E09000001", 7),
+    }
+    problems = {}
+    for (code, seed), process in runs.items():
+        output, _ = process.communicate(timeout=900)
+        assert process.returncode == 0, output[-3000:]
+        (path,) = (tmp_path / "papers" / code).rglob("*.docx")
+        doc = read_report(path)
+        found = [f"small count in a table: {c}" for c in small_count_cells(doc)]
+        found += [f"small count in a sentence: {c}" for c in small_counts_in_sentences(doc)]
+        found += recoverable(doc) + appendix_problems(doc)
+        if found:
+            problems[f"{code} seed {seed}"] = found
+    assert not problems, json.dumps(problems, indent=1)

@@ -251,7 +251,7 @@ def test_summary_counts_and_batch_json(fake, tmp_path):
     assert [o.status for o in outcomes] == ["written", "failed", "written", "skipped"]
     summary = json.loads((tmp_path / "batch.json").read_text())
     assert (summary["written"], summary["failed"], summary["skipped"]) == (2, 1, 1)
-    assert summary["notebooks"] == 6
+    assert summary["notebooks"] == 8  # 2 written x 4 notebooks (3 families + forecast)
     assert summary["peak_memory_mb"] == {"worker": 102.0, "kernel": 300.0}
     text = console.export_text()
     assert "Batch summary" in text and "Failed reports" in text and "boom" in text

@@ -35,10 +35,23 @@ def note_of(result) -> str:
 # ------------------------------------------------------------------------------ registry
 
 
-def test_every_registry_id_has_a_903_function_or_a_reason():
-    for id_ in registry.REGISTRY:
-        assert (id_ in FUNCTIONS) != (id_ in engine.NOT_FROM_903), id_
+def test_every_registry_id_has_a_903_function_or_published_data():
+    # Published-only ids are legal (no stub needed); an id with neither could never have a value.
+    for id_, ind in registry.REGISTRY.items():
+        assert id_ in FUNCTIONS or ind.published is not None, id_
+        assert not (id_ in FUNCTIONS and ind.not_from_903), id_  # a reason only when no function
     assert set(FUNCTIONS) <= set(registry.REGISTRY)
+
+
+def test_ids_without_a_903_function_say_why():
+    # Declared England-only: the declared reason; otherwise: needs published data.
+    assert engine.not_from_903("adoption_entry_to_adopted_days") == (
+        "England-only figure from the DfE national adoption table"
+    )
+    history = engine.load_history(VALID)
+    results = engine.family_results("adoption", history, LEICS, "2024-25")
+    stage = next(r for r in results if r.id == "adoption_entry_to_adopted_days")
+    assert (stage.value, stage.marker) == (None, engine.NOT_AVAILABLE)
 
 
 def test_registry_points_at_the_903_function():
@@ -206,6 +219,7 @@ def test_cli_indicators_writes_flat_json(tmp_path):
     )
     assert result.exit_code == 0, result.output
     data = json.loads(out.read_text())
+    assert "NOT suppressed" in data.pop("_unsuppressed")  # raw figures from 903 data say so
     assert set(data) == set(registry.REGISTRY)
     assert data["cla_at_end"] == 1 and data["ceased"] == 3
     assert data["uasc_at_end"] is None

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from reportgen.indicators.blocks import EngineOptions
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
+LONG_TERM = "stability_long_term_pct"
 
 
 @pytest.fixture(scope="module")
@@ -95,9 +97,24 @@ def test_fostering_for_adoption_rule_is_configurable(history):
     assert got["stability_long_term_pct"].value == pytest.approx(100 * 5 / 6)  # + L06
 
 
-def test_long_term_stability_needs_the_look_back(history):
-    # For 31/03/2024 the look-back starts on 30/09/2021: no 2021-22 return.
+def test_long_term_stability_uses_the_history_in_the_files(history):
+    # For 31/03/2024 the look-back starts on 30/09/2021, before the first return (2022-23), but
+    # every child's chain reaches an RNE S episode in the files, so the figure is computed.
+    # Under 16 on 31/03/2024 and in care since 30/09/2021 or earlier: L03, L04, L05, L07 (2020-21)
+    # and L08 (born 01/03/2009: 15). Not: S01-S03, L01, L02, L06 (later), S06 (16), L09 (2022,
+    # began as short breaks). Same carer since 31/03/2022 or earlier: L03 (since 2020), L05
+    # (01/06/2021; the L episode keeps the carer), L07, L08. Not L04 (P on 01/04/2023): 4 of 5.
     got = engine.compute(history, LEICS, "2023-24", ["stability_long_term_pct"])
-    assert got["stability_long_term_pct"].value is None
-    assert got["stability_long_term_pct"].marker == engine.NOT_AVAILABLE
-    assert "2021-22" in got["stability_long_term_pct"].note
+    assert got["stability_long_term_pct"].value == pytest.approx(100 * 4 / 5)
+
+
+def test_long_term_stability_withheld_when_chains_do_not_reach_the_start(tmp_path):
+    # Without the 2022-23 return, three children under 16 on 31/03/2025 are first seen in an
+    # episode without RNE S: L03 (L 01/02/2023), L05 (L 01/06/2022), L09 (L 03/06/2022). Under 16:
+    # S01-S05, L01-L07, L09 (13; S06 is 17, L08 16). Withheld, saying 3 of 13.
+    for year in ("2024", "2025"):
+        shutil.copytree(CASES / "stability" / year, tmp_path / year)
+    got = engine.compute(engine.load_history(tmp_path), LEICS, "2024-25", [LONG_TERM])
+    assert got[LONG_TERM].value is None
+    assert got[LONG_TERM].marker == engine.NOT_AVAILABLE
+    assert "for 3 of the 13 children under 16 looked after on 31 March 2025" in got[LONG_TERM].note

@@ -357,8 +357,11 @@ def test_paragraph_numbers_match_what_word_shows(tmp_path: Path, png: Path, layo
     if layout == "open-report":
         numbers = dict((p.text, n) for p, n in predicted)
         assert numbers["The first paragraph under Background."] == "1.1"
-        assert numbers["The first paragraph under Consultation."] == "3.1"
-        assert numbers["The first paragraph under Risks and Impact Analysis."] == "3.2"
+        # 1 Background, 2 Placement providers and costs, 3 Looking ahead, 4 Conclusion,
+        # 5 Consultation (Risks and Impact Analysis is its level-2 part), 6 Financial Implications
+        assert numbers["The first paragraph under Consultation."] == "5.1"
+        assert numbers["The first paragraph under Risks and Impact Analysis."] == "5.2"
+        assert numbers["The first paragraph under Financial Implications."] == "6.1"
         assert "The first paragraph under Summary." not in numbers
 
 
@@ -369,7 +372,16 @@ def test_open_report_numbers_headings_and_paragraphs_as_an_outline(
     rows = paragraphs(path)
     by_text = {t: (p, s) for p, s, t in rows}
     heading_pr = {t: num_pr(p) for p, s, t in rows if s.startswith("Heading 1")}
-    numbered = ["Background", "Conclusion", "Consultation", "Appendices", "Background Papers"]
+    numbered = [
+        "Background",
+        "Placement providers and costs",
+        "Looking ahead",
+        "Conclusion",
+        "Consultation",
+        "Financial Implications",
+        "Appendices",
+        "Background Papers",
+    ]
     assert [t for t, pr in heading_pr.items() if pr] == numbered
     (outline_id,) = {heading_pr[t][0] for t in numbered}
     assert {heading_pr[t][1] for t in numbered} == {0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportgen.analysis.suppression import DisclosurePolicy, apply
+from reportgen.analysis.suppression import DisclosurePolicy, apply, monthly
 from reportgen.core.formatting import format_cell, format_value
 from reportgen.indicators.result import IndicatorResult
 from reportgen.report.assemble import trend_table
@@ -266,3 +266,141 @@ def test_monthly_percentages_of_a_few_children_and_the_last_month_follow_the_yea
     year_end.marker = "secondary"
     assert monthly(table, period_end=year_end)["2025-03"]["cla_at_end"] == "secondary"
     assert monthly(table, period_end=r("cla_at_end", 40))["2025-03"]["cla_at_end"] == 40
+
+
+# ---------------------------------------------------------------- issue 15, items 1 to 4
+
+
+def test_monthly_stock_and_flows_cannot_give_a_withheld_month_away():
+    # Apr: 30 in care, 6 started, 5 left; May: 32, 2 started, 0 left; Jun: 37, 7 started, 2 left.
+    # Each month's change is starts minus cessations (32 - 30 = 2 - 0; 37 - 32 = 7 - 2), so with
+    # only the year's sums protected (the rule before), May's 2 starts were 32 - 30 + 0 and
+    # June's 2 cessations 32 - 37 + 7. Worked by hand: May's starts are given away by its change
+    # (0 cessations cannot be withheld: the smaller month-end, April's 30, is) and by the year
+    # (6 + x + 7 = 15: April's 6 starts are withheld); June's cessations by the year (5 + 0 + x
+    # = 7: April's 5) and by its change (June's 7 starts).
+    table = {
+        "2024-04": {"cla_at_end": 30, "started": 6, "ceased": 5},
+        "2024-05": {"cla_at_end": 32, "started": 2, "ceased": 0},
+        "2024-06": {"cla_at_end": 37, "started": 7, "ceased": 2},
+    }
+    out = monthly(table)
+    assert out == {
+        "2024-04": {"cla_at_end": "secondary", "started": "secondary", "ceased": "secondary"},
+        "2024-05": {"cla_at_end": 32, "started": "suppressed", "ceased": 0},
+        "2024-06": {"cla_at_end": 37, "started": "secondary", "ceased": "suppressed"},
+    }
+    # a reader cannot tell: April 30 or 31 in care, May's starts 2 or 1, April's 6 or 7, with
+    # June 7 started and 2 left, or 6 and 1 (April's cessations then 6): both fit everything shown
+
+
+def test_monthly_uses_last_years_children_looked_after_for_the_first_month():
+    # 31 March 2024: 27 in care (the report's previous year). April: 28, 1 started, 0 left:
+    # 28 - 27 = 1, and the year's 8 starts less June's 7 is 1 too. June's 7 starts are withheld
+    # (x + y = 8, y 5 or more: x is 1 to 3), then April's 28 (the 0 cannot be), then May's 28
+    # (April's 28 = May's 28 - 0 + 0). A reader is left with April 28 to 30, May the same,
+    # June's starts 35 - May's: 5 to 7.
+    table = {
+        "2024-04": {"cla_at_end": 28, "started": 1, "ceased": 0},
+        "2024-05": {"cla_at_end": 28, "started": 0, "ceased": 0},
+        "2024-06": {"cla_at_end": 35, "started": 7, "ceased": 0},
+    }
+    year_end = r("cla_at_end", 35, previous=27)
+    year_end.previous_period = "2023-24"
+    out = monthly(table, period_end=year_end)
+    assert out == {
+        "2024-04": {"cla_at_end": "secondary", "started": "suppressed", "ceased": 0},
+        "2024-05": {"cla_at_end": "secondary", "started": 0, "ceased": 0},
+        "2024-06": {"cla_at_end": 35, "started": "secondary", "ceased": 0},
+    }
+
+
+def test_percentages_of_fewer_than_min_denominator_children_are_withheld():
+    # long-term stability 75%: 3 of 4 children; staying put 0% of 3 (no small numerator, but
+    # 3 children); 75% of 8 = 6 is shown, unless the policy asks for 10 children
+    def pct(id, value, den):
+        return r(id, value, unit="percent").model_copy(update={"denominator": den})
+
+    results = [
+        pct("stability_long_term_pct", 75.0, 4),
+        pct("staying_put_18_pct", 0.0, 3),
+        pct("staying_put_19_20_pct", 75.0, 8),
+    ]
+    out = by_id(apply(results))
+    assert out["stability_long_term_pct"].marker == "suppressed"
+    assert out["staying_put_18_pct"].value is None
+    assert out["staying_put_19_20_pct"].value == 75.0
+    assert out["staying_put_19_20_pct"].denominator is None  # never travels further
+    out = by_id(apply(results, DisclosurePolicy(min_denominator=10)))
+    assert out["staying_put_19_20_pct"].value is None
+
+
+def test_a_percentage_whose_complement_is_small_is_withheld():
+    # 24 care leavers aged 19 to 21: EET 83.3% = 20, NEET 16.7% = 4 (withheld): 24 - 20 = 4
+    # gives NEET away, so EET is withheld; 23/24 suitable (95.8%) gives 1 not; 100% in touch
+    # has no complement and stays. 20 aged 17 to 18, 75% in touch (15) and 60% EET (12): in
+    # touch minus EET is 3 NEET, so EET is withheld.
+    out = by_id(
+        apply(
+            [
+                r("cl_19_21_count", 24),
+                r("cl_19_21_in_touch_pct", 100.0, unit="percent"),
+                r("cl_19_21_eet_pct", 100 * 20 / 24, unit="percent"),
+                r("cl_19_21_neet_pct", 100 * 4 / 24, unit="percent"),
+                r("cl_19_21_suitable_accom_pct", 100 * 23 / 24, unit="percent"),
+                r("cl_17_18_count", 20),
+                r("cl_17_18_in_touch_pct", 75.0, unit="percent"),
+                r("cl_17_18_eet_pct", 60.0, unit="percent"),
+            ]
+        )
+    )
+    assert out["cl_19_21_neet_pct"].marker == "suppressed"
+    assert out["cl_19_21_eet_pct"].marker == "secondary"
+    assert out["cl_19_21_suitable_accom_pct"].marker == "secondary"
+    assert out["cl_19_21_in_touch_pct"].value == 100.0
+    assert out["cl_17_18_eet_pct"].marker == "secondary"
+    assert out["cl_17_18_in_touch_pct"].value == 75.0
+
+
+def test_eet_neet_and_in_touch_are_parts_of_the_cohort():
+    # 20 care leavers: 15 in touch (75%), 11 EET (55%), 4 NEET (20%, withheld), so 5 not in
+    # touch. No complement is small, but 20 - 11 - 5 = 4 gives NEET away: the smallest other
+    # part, the 5 not in touch, is withheld (in touch with it): NEET + not in touch = 9, 1 + 8
+    # to 4 + 5.
+    # 25 care leavers: 24 in touch (96%: 1 not, withheld), 18 EET (72%), 6 NEET (24%): 18 + 6
+    # gives in touch back, so NEET (the smaller) is withheld too.
+    def cohort(n, touch, eet, neet):
+        return [
+            r("cl_19_21_count", n),
+            r("cl_19_21_in_touch_pct", 100 * touch / n, unit="percent"),
+            r("cl_19_21_eet_pct", 100 * eet / n, unit="percent"),
+            r("cl_19_21_neet_pct", 100 * neet / n, unit="percent"),
+        ]
+
+    out = by_id(apply(cohort(20, 15, 11, 4)))
+    assert out["cl_19_21_neet_pct"].marker == "suppressed"
+    assert out["cl_19_21_in_touch_pct"].marker == "secondary"
+    assert out["cl_19_21_eet_pct"].value == 55.0
+    out = by_id(apply(cohort(25, 24, 18, 6)))
+    assert out["cl_19_21_in_touch_pct"].marker == "secondary"
+    assert out["cl_19_21_neet_pct"].marker == "secondary"
+    assert out["cl_19_21_eet_pct"].value == 72.0
+
+
+def test_withheld_parts_must_not_add_up_to_a_small_number():
+    # 32 children: White 21, Mixed 2, Asian 1, Black 8, others 0. The two withheld groups are
+    # 32 - 29 = 3 children between them (1 + 2 or 2 + 1: neither pinned, but 3 is a small
+    # number shown by subtraction): Black (8, the smallest shown) is withheld too (11 between
+    # three groups).
+    ethnicity = {
+        "cla_by_ethnicity_white": 21,
+        "cla_by_ethnicity_mixed": 2,
+        "cla_by_ethnicity_asian": 1,
+        "cla_by_ethnicity_black": 8,
+        "cla_by_ethnicity_other": 0,
+    }
+    out = by_id(apply([r("cla_at_end", 32)] + [r(k, v) for k, v in ethnicity.items()]))
+    assert out["cla_by_ethnicity_mixed"].marker == "suppressed"
+    assert out["cla_by_ethnicity_black"].marker == "secondary"
+    assert out["cla_by_ethnicity_white"].value == 21
+    assert out["cla_at_end"].value == 32

@@ -11,12 +11,9 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
-UPN = re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b")
-"""Unique pupil number: a letter and 12 characters (indicators.md §2)."""
-POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b")
-"""A full UK postcode (a district alone, such as "LE11", is not personal)."""
-DATE = re.compile(r"\b\d{2}/\d{2}/\d{4}\b")
-"""A dd/mm/YYYY date, as dates of birth appear in 903 files; reports write dates in words."""
+from reportgen.core.redact import DATE, POSTCODE, UPN
+
+__all__ = ["DATE", "POSTCODE", "UPN", "document_text", "find_identifiers", "scan_docx"]
 
 
 def document_text(path: Path | str) -> str:
@@ -46,11 +43,23 @@ def scan_docx(path: Path | str, child_ids: Iterable[str] = ()) -> list[str]:
     list of str
         One line per finding: what it looks like and the text found.
     """
-    text = document_text(path)
-    found = [f"UPN-like: {m}" for m in UPN.findall(text)]
-    found += [f"postcode: {m}" for m in POSTCODE.findall(text)]
-    found += [f"dd/mm/YYYY date: {m}" for m in DATE.findall(text)]
-    for child in {c.strip() for c in child_ids if c and c.strip()}:
+    return [f"{kind}: {value}" for kind, value in find_identifiers(document_text(path), child_ids)]
+
+
+def find_identifiers(text: str, child_ids: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """Identifier-shaped strings in ``text``, as ``(kind, text found)`` pairs.
+
+    Parameters
+    ----------
+    text
+        Any text (a paper's, a section's).
+    child_ids
+        CHILD ids that must not appear.
+    """
+    found = [("UPN-like", m) for m in UPN.findall(text)]
+    found += [("postcode", m) for m in POSTCODE.findall(text)]
+    found += [("dd/mm/YYYY date", m) for m in DATE.findall(text)]
+    for child in sorted({c.strip() for c in child_ids if c and c.strip()}):
         if re.search(rf"(?<![\w-]){re.escape(child)}(?![\w-])", text, re.IGNORECASE):
-            found.append(f"CHILD id: {child}")
+            found.append(("CHILD id", child))
     return found

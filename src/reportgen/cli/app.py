@@ -66,6 +66,10 @@ def report(
             out=out,
             params_file=params_file,
         )
+        from reportgen.core.config import disclosure_warning
+
+        if warning := disclosure_warning(params):
+            err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         with console.status(f"Writing the {params.period} report for {params.authority_name}..."):
             result = run_report(params)
     except (ReportgenError, Exception) as error:  # noqa: BLE001

@@ -25,28 +25,43 @@ def _problems(folder: Path, year: int | None) -> list[Any]:
 
 
 def _findings_table(findings: list[Any], limit: int) -> Any:
+    from rich.markup import escape
     from rich.table import Table
+
+    from reportgen.core.redact import redact
 
     colours = {"error": "red", "warning": "yellow"}
     table = Table("source", "rule")
     table.add_column("file", no_wrap=True)  # a file name is what a reader looks for: never split
-    for name in ("row", "CHILD", "columns", "values", "message", "severity"):
+    for name in ("row", "columns", "values", "message", "severity"):
         table.add_column(name)
     for f in findings[:limit]:
         colour = colours.get(f.severity, "dim")
-        message = f"{f.message} [dim]({f.reason})[/]" if f.reason else f.message
+        message = escape(redact(f.message, [f.child] if f.child else ()))
+        message = f"{message} [dim]({escape(f.reason)})[/]" if f.reason else message
         table.add_row(
             f.source,
             f.rule,
             f.file,
             "" if f.row is None else str(f.row),
-            f.child or "",
             f.columns,
-            f.values,
+            escape(_shown_values(f.values, f.child)),
             message,
             f"[{colour}]{f.severity}[/]",
         )
     return table
+
+
+def _shown_values(values: str, child: str | None) -> str:
+    """``COLUMN=value`` pairs as the terminal shows them: identifying values and dates withheld
+    (the --csv file has them all)."""
+    from reportgen.core.redact import redact, redact_value
+
+    shown = []
+    for pair in filter(None, (p.strip() for p in values.split(","))):
+        column, sep, value = pair.partition("=")
+        shown.append(f"{column}={redact_value(column, value)}" if sep else redact(pair))
+    return redact(", ".join(shown), [child] if child else ())
 
 
 def _dfe_runs(
@@ -65,8 +80,8 @@ def _dfe_runs(
 def dfe_summary(run: Any) -> str:
     """One line about a DfE rules run: rules run, errors, known issues, failed rules, time."""
     from reportgen.core.formatting import plural
+    from reportgen.core.periods import year_label
     from reportgen.sources.dfe_rules.findings import FAILED, KNOWN, counts
-    from reportgen.sources.ssda903.read import year_label
 
     by = counts(run.findings)
     parts = [
@@ -120,8 +135,9 @@ def validate(
         int, typer.Option("--limit", help="Print at most this many findings.")
     ] = SHOWN_PROBLEMS,
 ) -> None:
-    """Check 903 returns; print the findings (rule, file, row, child, columns, values, message)
-    and exit non-zero when there are errors."""
+    """Check 903 returns; print the findings (rule, file, row, columns, values, message; no
+    CHILD id, date or other identifier: --csv FILE has every detail) and exit non-zero when
+    there are errors."""
     from reportgen.cli.common import _fail, console
     from reportgen.core.errors import ParamsError, ReportgenError
     from reportgen.sources.dfe_rules import ValidatorUnavailable, from_problem, write_findings_csv
@@ -172,6 +188,14 @@ def validate(
         console.print(dfe_summary(run))
     if any(p.severity == "error" for p in problems) or any(r.errors for r in runs):
         raise typer.Exit(1)
+
+
+UNSUPPRESSED_KEY = "_unsuppressed"
+"""Top-level key of ``reportgen indicators`` JSON made from 903 data (the figures are raw)."""
+UNSUPPRESSED_NOTE = (
+    "these figures are computed from child-level 903 data and are NOT suppressed: small numbers "
+    "are shown as they are; do not publish or share them (a report applies the disclosure rules)"
+)
 
 
 def indicator_values(params: Any, allow_invalid: bool = False) -> dict[str, float | int | None]:
@@ -228,20 +252,27 @@ def indicators(
         typer.Option("--allow-invalid", help="Compute even when the returns have errors."),
     ] = False,
 ) -> None:
-    """Compute every indicator for one authority and period; write a flat JSON {id: value}."""
-    from reportgen.cli.common import _fail, console
+    """Compute every indicator for one authority and period; write a flat JSON {id: value}.
+
+    From 903 or synthetic data the figures are unsuppressed: the JSON then starts with
+    ``"_unsuppressed": "<why>"`` and a warning is printed."""
+    from reportgen.cli.common import _fail, console, err
     from reportgen.core.atomic import write_json
     from reportgen.core.config import load_params
     from reportgen.core.errors import ReportgenError
 
     try:
         params = load_params(authority, period, source=source, input=input)
-        data = indicator_values(params, allow_invalid)
+        data: dict[str, Any] = dict(indicator_values(params, allow_invalid))
+        if params.source != "published":  # figures from child-level data: say so where they are
+            data = {UNSUPPRESSED_KEY: UNSUPPRESSED_NOTE, **data}
         if json_out is not None:
             write_json(data, json_out)
     except (ReportgenError, Exception) as error:  # noqa: BLE001
         _fail(error)
         return
+    if UNSUPPRESSED_KEY in data:
+        err.print(f"[bold yellow]warning:[/] {UNSUPPRESSED_NOTE}", highlight=False)
     if json_out is None:
         console.print_json(json.dumps(data))
         return

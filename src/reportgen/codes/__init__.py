@@ -33,6 +33,8 @@ from pathlib import Path
 
 import yaml
 
+from reportgen.core.periods import year_label
+
 CODES_DIR = Path(__file__).resolve().parent
 """Folder of the YAML code lists."""
 
@@ -128,15 +130,6 @@ class FieldInfo:
     columns: tuple[str, ...]
     codes: Mapping[str, CodeInfo]
     source: str
-
-
-def year_label(year: int) -> str:
-    """Collection year label from its end year.
-
-    >>> year_label(2025)
-    '2024-25'
-    """
-    return f"{year - 1}-{year % 100:02d}"
 
 
 def _norm(value: object) -> str:

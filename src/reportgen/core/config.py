@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import reprlib
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -64,6 +65,82 @@ class DisclosurePolicy(BaseModel):
 
     min_count: int = Field(default=5, ge=1, le=100)
     secondary: bool = True
+    min_denominator: int = Field(default=5, ge=1, le=100)
+    """No percentage of fewer children than this is shown (the DfE: a percentage is ``c`` when
+    its denominator is small, i.e. 1 to 4)."""
+
+
+class ForecastParams(BaseModel):
+    """The "Looking ahead" projection (``forecast:`` in params; :mod:`reportgen.analysis.forecast`).
+
+    Parameters
+    ----------
+    horizon
+        Years ahead, 1 to 4 (the open demand models' users asked for no more than four).
+    window
+        How many of the latest published years the trends are taken from (at least 3; default all).
+    simulations
+        Simulated paths behind the ranges.
+    seed
+        Seed of the simulations: the same seed gives the same paper.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    horizon: int = Field(default=3, ge=1, le=4)
+    window: int | None = Field(default=None, ge=3, le=10)
+    simulations: int = Field(default=1000, ge=100, le=20000)
+    seed: int = Field(default=20250331, ge=0)
+
+
+class ScenarioParams(BaseModel):
+    """A named scenario applied to the forecast (``scenarios:`` in params).
+
+    ``entries_change`` changes the entry rate (``-0.1``: 10% fewer children starting to be
+    looked after) from ``from_year``; ``move`` moves ``children_per_year`` children a year, each
+    year from ``from_year``, from one placement (``placement_type.provider`` of ``costs.yaml``)
+    to another, for example ``{from: childrens_home.private, to: foster.own_la}``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=80)
+    entries_change: float = Field(default=0.0, ge=-0.9, le=2.0)
+    move_from: str | None = None
+    move_to: str | None = None
+    children_per_year: float = Field(default=0.0, ge=0, le=1000)
+    from_year: str | None = None
+
+    @model_validator(mode="after")
+    def _move_needs_both(self) -> ScenarioParams:
+        if (self.move_from is None) != (self.move_to is None):
+            raise ValueError("a move needs both move_from and move_to (placement_type.provider)")
+        if self.move_from is not None and self.children_per_year <= 0:
+            raise ValueError("a move needs children_per_year above 0")
+        if self.move_from is None and self.entries_change == 0:
+            raise ValueError("a scenario needs entries_change or a move (move_from, move_to)")
+        return self
+
+
+class PrivacyPolicy(BaseModel):
+    """What the identifier checks may let through (``privacy:`` in params).
+
+    Parameters
+    ----------
+    allow_findings
+        Write a paper even when :func:`reportgen.analysis.privacy.scan_docx` finds something
+        shaped like a child identifier in it (UPN, full postcode, dd/mm/YYYY date, a CHILD id of
+        the return). Off by default: a finding stops the run, naming the part of the paper.
+    keep_failed_notebooks
+        Keep the executed notebooks of a failed 903-based report (they may show child-level
+        detail) in ``OUT/<code>/.failed/<period>/``, marked ``RESTRICTED.txt``. Off by default:
+        only ``reason.txt`` is kept.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    allow_findings: bool = False
+    keep_failed_notebooks: bool = False
 
 
 class OfficerParams(BaseModel):
@@ -200,6 +277,18 @@ class ReportParams(BaseModel):
     dfe_rules
         In a 903-based report, run the DfE's own 903 validation rules (csc-validator-be-903, in
         its own environment, made on first use) for the data-quality appendix.
+    forecast
+        The "Looking ahead" projection's horizon, window, simulations and seed
+        (:class:`ForecastParams`).
+    costs
+        The authority's own weekly unit costs, overriding ``params/costs.yaml`` (same keys:
+        placement type, provider, then a number or ``{weekly, price_base, source}``); checked
+        with the national file before any notebook runs.
+    scenarios
+        Up to six named scenarios applied to the forecast and the costs (:class:`ScenarioParams`).
+    privacy
+        The identifier scan of every written paper and what a failed 903 report keeps
+        (:class:`PrivacyPolicy`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -254,6 +343,10 @@ class ReportParams(BaseModel):
     allow_invalid_903: bool = False
     disclosure: DisclosurePolicy = Field(default_factory=DisclosurePolicy)
     dfe_rules: bool = True
+    privacy: PrivacyPolicy = Field(default_factory=PrivacyPolicy)
+    forecast: ForecastParams = Field(default_factory=ForecastParams)
+    costs: dict[str, Any] = Field(default_factory=dict)
+    scenarios: list[ScenarioParams] = Field(default_factory=list, max_length=6)
 
     @model_validator(mode="before")
     @classmethod
@@ -337,6 +430,25 @@ class ReportParams(BaseModel):
             raise ParamsError(
                 _describe_validation_error(exc, {}, default_source="notebook parameters")
             ) from None
+
+
+def disclosure_warning(params: ReportParams) -> str | None:
+    """A warning when a paper from 903 data withholds fewer small numbers than the default
+    (``disclosure: {min_count: 5, secondary: true}``), or ``None``."""
+    policy = params.disclosure
+    if params.source == "published" or policy == DisclosurePolicy():
+        return None
+    if policy.min_count <= 1:
+        what = "small numbers will NOT be withheld (disclosure: min_count 1)"
+    elif policy.min_count < DisclosurePolicy().min_count:
+        what = f"only counts under {policy.min_count} will be withheld (the default is under 5)"
+    else:
+        what = f"counts under {policy.min_count} will be withheld"
+    if not policy.secondary:
+        what += "; secondary suppression is off, so withheld figures may be worked out"
+    return (
+        f"{what}: this paper is not safe to publish as it stands (Appendix A says what was applied)"
+    )
 
 
 def default_report_title(period: Period) -> str:
@@ -572,8 +684,50 @@ def load_params(
     return params
 
 
+MAX_YAML_VALUES = 10_000
+"""A params file may hold at most this many values once its aliases (``*name``) are expanded:
+a "billion laughs" file of nested aliases is refused before it is built or checked."""
+
+
 class _StrictLoader(yaml.SafeLoader):
-    """:class:`yaml.SafeLoader` that rejects a key given twice in one mapping."""
+    """:class:`yaml.SafeLoader` that rejects a key given twice in one mapping and aliases that
+    expand to more than :data:`MAX_YAML_VALUES` values."""
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, {})
+        if size > MAX_YAML_VALUES:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"aliases (*name) expand to more than {MAX_YAML_VALUES:,} values: write the "
+                "values out instead of repeating anchors",
+                node.start_mark,
+            )
+        return self.construct_document(node)
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded (each shared node is
+    counted once per use, but worked out once, so this is quick even for a billion laughs)."""
+    if id(node) in sizes:
+        return sizes[id(node)]
+    sizes[id(node)] = MAX_YAML_VALUES + 1  # a node that contains itself: refuse
+    total = 1
+    if isinstance(node, yaml.SequenceNode):
+        children = node.value
+    elif isinstance(node, yaml.MappingNode):
+        children = [item for pair in node.value for item in pair]
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes)
+        if total > MAX_YAML_VALUES:
+            break
+    sizes[id(node)] = total
+    return total
 
 
 def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
@@ -627,6 +781,11 @@ def _label(path: Path) -> str:
         return str(path)
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxstring, _SHORT.maxother = 2, 60, 60
+_SHORT.maxlist = _SHORT.maxdict = _SHORT.maxtuple = _SHORT.maxset = 4
+
+
 def _dotted(loc: tuple[int | str, ...]) -> str:
     text = ""
     for part in loc:
@@ -656,7 +815,7 @@ def _describe_validation_error(
         elif not loc:
             problems.append(f"{where}: {message}")
         else:
-            got = repr(error.get("input"))
+            got = _SHORT.repr(error.get("input"))  # cut before rendering: never the whole value
             got = got if len(got) <= 60 else got[:57] + "..."
             problems.append(f"{where}: key '{key}': {message} (got {got})")
     return "; ".join(problems)

@@ -37,3 +37,11 @@ class TemplateError(ReportgenError):
 
 class NotebookError(ReportgenError):
     """A report notebook failed while executing."""
+
+
+class OutputError(ReportgenError):
+    """The report could not be written where it was asked for (a full disk, say)."""
+
+
+class PrivacyError(ReportgenError):
+    """A paper that would carry something shaped like a child identifier."""

@@ -20,6 +20,7 @@ MARKER_TEXT = {
     "suppressed": "fewer than 5",
     "secondary": "withheld to protect a small number",
     "not available": "not available",
+    "needs published data": "needs the DfE's published data",
 }
 """How each marker reads in a sentence (``suppressed`` and ``secondary``: our own suppression)."""
 
@@ -34,6 +35,7 @@ MARKER_CELL = {
     "suppressed": "<5",
     "secondary": "withheld",
     "not available": "n/a",
+    "needs published data": "n/a",
 }
 """How each marker reads in a table cell (explained in the appendix)."""
 

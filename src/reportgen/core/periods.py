@@ -33,6 +33,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal, NoReturn
 
 from reportgen.core.errors import PeriodError
@@ -45,7 +46,7 @@ ACCEPTED_FORMS = (
 )
 """The accepted forms, as quoted in every :class:`~reportgen.core.errors.PeriodError`."""
 
-_MONTH_NAMES = (
+MONTH_NAMES = (
     "",
     "January",
     "February",
@@ -143,11 +144,11 @@ class Period:
         if self.kind == "year":
             return self.label
         if self.kind == "quarter":
-            first = _MONTH_NAMES[self.start.month]
-            last = _MONTH_NAMES[self.end.month]
+            first = MONTH_NAMES[self.start.month]
+            last = MONTH_NAMES[self.end.month]
             return f"{first} to {last} {self.end.year} ({self.label})"
         if self.kind == "month":
-            return f"{_MONTH_NAMES[self.start.month]} {self.start.year}"
+            return f"{MONTH_NAMES[self.start.month]} {self.start.year}"
         return f"{_long_date(self.start)} to {_long_date(self.end)}"
 
     @property
@@ -194,6 +195,7 @@ def year_label(collection_year: int) -> str:
     return f"{collection_year - 1}-{collection_year % 100:02d}"
 
 
+@lru_cache(maxsize=1024)
 def parse_period(text: str) -> Period:
     """Parse a period written in one of the accepted forms.
 
@@ -336,4 +338,4 @@ def _month(year: int, month: int) -> Period:
 
 def _long_date(day: date) -> str:
     """``1 April 2024`` (no leading zero, full month name)."""
-    return f"{day.day} {_MONTH_NAMES[day.month]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"

@@ -25,6 +25,7 @@ from docx.document import Document
 from docx.shared import Twips
 
 from reportgen.core import paths
+from reportgen.core.periods import MONTH_NAMES
 from reportgen.docx.figures import add_figure
 from reportgen.docx.layouts import LayoutSpec, TitleLine, TitleTable, get_layout
 from reportgen.docx.numbering import ReportNumbering, set_numbering
@@ -50,21 +51,6 @@ __all__ = [
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Timestamp of every zip entry (the earliest a zip can hold): no save time in the file."""
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -227,7 +213,7 @@ def format_date(day: dt.date, template: str) -> str:
     ``"4 June 2019"``.
     """
     return template.format(
-        day=day.day, day2=f"{day.day:02d}", month=_MONTHS[day.month - 1], year=day.year
+        day=day.day, day2=f"{day.day:02d}", month=MONTH_NAMES[day.month], year=day.year
     )
 
 

@@ -4,7 +4,9 @@ A care leaver is counted in the period in which the birthday the OC3 row is abou
 age reached at that birthday gives the age group: 17-18 or 19-21), not by their age on 31 March.
 Left out, as the DfE does: young people who died (IN_TOUCH DIED), returned home for 6 months or
 more (RHOM), whose care was taken over by another authority (last REC E3) or who were only ever
-looked after under short breaks.
+looked after under short breaks. A row with IN_TOUCH, ACTIV and ACCOM all blank for a young person
+still looked after on the birthday is left out too (DfE: care-leaver information is not required
+for 17- or 18-year-olds still looked after), with a note saying how many.
 """
 
 from __future__ import annotations
@@ -88,6 +90,14 @@ def _all_leavers(f: Frame) -> dict[str, np.ndarray]:
     facts = child_facts(f)
     excluded = (in_touch == "excluded") | facts["transferred"][child]
     excluded |= facts["short_breaks_only"][child]
+    blank = rows[["IN_TOUCH", "ACTIV", "ACCOM"]].isna().all(axis=1).to_numpy()
+    still_looked_after = np.zeros(len(index), dtype=bool)
+    if blank.any():
+        chosen = np.flatnonzero(blank)
+        still_looked_after[chosen] = _looked_after_on(
+            f, child[chosen], birthday(p.dob[child[chosen]], age[chosen])
+        )
+    excluded |= still_looked_after
     accom = rows["ACCOM"]
     out = {
         "child": child,
@@ -100,7 +110,52 @@ def _all_leavers(f: Frame) -> dict[str, np.ndarray]:
         "accommodation_type": _group_by_year(accom, year, "ACCOM", "type"),
     }
     p.cache["leavers"] = {key: value[~excluded] for key, value in out.items()}
+    p.cache["leavers_still_looked_after"] = {
+        key: out[key][still_looked_after] for key in ("age", "birthday")
+    }
     return p.cache["leavers"]
+
+
+def _looked_after_on(f: Frame, child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Whether each ``child`` had an episode open on ``day`` (short breaks aside)."""
+    p = f.p
+    mine = np.isin(p.e_child, child)
+    episodes = pd.DataFrame(
+        {
+            "child": p.e_child[mine],
+            "decom": p.e_decom[mine],
+            "end": p.e_end[mine],
+            "short": p.e_short[mine],
+        }
+    )
+    asked = pd.DataFrame({"row": np.arange(len(child)), "child": child, "day": day})
+    pairs = asked.merge(episodes, on="child")
+    open_ = (pairs["decom"] <= pairs["day"]) & (pairs["end"] > pairs["day"]) & ~pairs["short"]
+    out = np.zeros(len(child), dtype=bool)
+    out[pairs.loc[open_, "row"].to_numpy()] = True
+    return out
+
+
+def _still_looked_after_note(f: Frame, low: int, high: int) -> list[str]:
+    """The warning for blank OC3 rows left out: young people still looked after on the birthday
+    (the DfE does not collect care-leaver information for them)."""
+    rows = f.p.cache.get("leavers_still_looked_after", {})
+    if not rows:
+        return []
+    chosen = (
+        (rows["birthday"] >= f.start)
+        & (rows["birthday"] <= f.end)
+        & (rows["age"] >= low)
+        & (rows["age"] <= high)
+    )
+    n = int(np.count_nonzero(chosen))
+    if not n:
+        return []
+    return [
+        f"{n} OC3 row{'s' if n != 1 else ''} with IN_TOUCH, ACTIV and ACCOM blank for young "
+        f"{'people' if n != 1 else 'person'} still looked after on the birthday left out (not "
+        "care leavers yet: the DfE does not collect their care-leaver information)"
+    ]
 
 
 def leavers(f: Frame) -> dict[str, np.ndarray]:
@@ -125,8 +180,9 @@ def _leaver_measure(f: Frame, band: str, what: str) -> Measure:
     rows = _band(f, band)
     n = len(rows["child"])
     extra = {"age": rows["age"], "birthday": rows["birthday"]}
+    notes = _still_looked_after_note(f, *BANDS[band])
     if what == "count":
-        return Measure("count", rows["child"], np.ones(n), extra=extra)
+        return Measure("count", rows["child"], np.ones(n), extra=extra, notes=notes)
     den = np.ones(n, dtype=bool)
     if what == "in_touch":
         num = rows["in_touch"] == "in_touch"
@@ -136,7 +192,7 @@ def _leaver_measure(f: Frame, band: str, what: str) -> Measure:
         num = rows["accommodation"] == "suitable"
         den = rows["suitability_total"] != "excluded"
     extra |= {what: num}
-    return Measure("percent", rows["child"], num, den, extra=extra)
+    return Measure("percent", rows["child"], num, den, extra=extra, notes=notes)
 
 
 for _band_name in BANDS:

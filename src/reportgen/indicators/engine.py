@@ -68,13 +68,19 @@ NOT_AVAILABLE = "not available"
 NOT_APPLICABLE = "z"
 """Marker of a percentage or average with nobody in its denominator (the DfE's 'z')."""
 
-NOT_FROM_903: dict[str, str] = {
-    "adoption_entry_to_decision_days": "England-only figure from the DfE national adoption table",
-    "adoption_decision_to_match_days": "England-only figure from the DfE national adoption table",
-    "adoption_entry_to_placed_days": "England-only figure from the DfE national adoption table",
-    "adoption_entry_to_adopted_days": "England-only figure from the DfE national adoption table",
-}
-"""Registry ids with no 903 computation, and why."""
+NEEDS_PUBLISHED = registry.NEEDS_PUBLISHED
+"""Marker of a published-only figure (no 903 function, no ``not_from_903`` reason declared)."""
+
+
+def not_from_903(indicator_id: str) -> str:
+    """Why an id with no 903 function has no value from 903 returns (its registry declaration:
+    the ``not_from_903`` reason, else that it needs the DfE's published data)."""
+    ind = registry.get(indicator_id)
+    if ind.not_from_903:
+        return ind.not_from_903
+    where = f" ({', '.join(ind.source_tables)})" if ind.source_tables else ""
+    return f"needs the DfE's published data{where}: not computed from 903 returns"
+
 
 TREND_YEARS = 5
 """How many collection years (ending at the period's year) a trend covers."""
@@ -90,6 +96,8 @@ class Value:
     value: float | None
     marker: str | None = None
     note: str = ""
+    denominator: float | None = None
+    """How many children a percentage is of (for disclosure control; None otherwise)."""
 
 
 @dataclass
@@ -99,10 +107,13 @@ class Outcome:
     values: np.ndarray
     markers: list[str | None]
     note: str = ""
+    denominators: np.ndarray | None = None
+    """A percentage's denominator by authority (disclosure control needs it)."""
 
     def at(self, index: int) -> Value:
         value = self.values[index]
-        return Value(None if np.isnan(value) else float(value), self.markers[index], self.note)
+        den = None if self.denominators is None else float(self.denominators[index])
+        return Value(None if np.isnan(value) else float(value), self.markers[index], self.note, den)
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +299,7 @@ def _aggregate(measure: Measure, frame: Frame) -> Outcome:
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(den > 0, num * scale / np.where(den > 0, den, 1), np.nan)
     markers = [NOT_APPLICABLE if d == 0 else None for d in den]
-    return Outcome(values, markers, note)
+    return Outcome(values, markers, note, den if measure.kind == "percent" else None)
 
 
 def make_frame(prep: Prepared, period: Period | str) -> Frame:
@@ -441,7 +452,7 @@ def detail(
     if indicator_id not in FUNCTIONS:
         raise ParamsError(
             f"indicator '{indicator_id}' is not computed from 903 returns: "
-            f"{NOT_FROM_903.get(indicator_id, 'no 903 definition')}"
+            f"{not_from_903(indicator_id)}"
         )
     prep = prepared(history, authority, options)
     frame = make_frame(prep, period)
@@ -601,14 +612,20 @@ def family_results(
             value = current[ind.id].at(index)
             prev = previous[ind.id].at(index)
         else:
-            why = NOT_FROM_903.get(ind.id, "not computed from 903 returns")
-            value = Value(None, NOT_AVAILABLE, why)
-            prev = Value(None, NOT_AVAILABLE, why)
+            why = not_from_903(ind.id)
+            marker = NOT_AVAILABLE if ind.not_from_903 else NEEDS_PUBLISHED
+            value = Value(None, marker, why)
+            prev = Value(None, marker, why)
         comparable = not _not_comparable(ind.id, period)
         comp = comparators.get(ind.id) if comparable else None
         trend = {
             year_label(y): (trends[y][ind.id].at(index).value if ind.id in trends[y] else None)
             for y in years
+        }
+        trend_denominators = {
+            year_label(y): trends[y][ind.id].at(index).denominator
+            for y in years
+            if ind.id in trends[y]
         }
 
         def published_trend(attribute: str, ind_id: str = ind.id) -> dict[str, float | None]:
@@ -641,6 +658,9 @@ def family_results(
             "england_trend": published_trend("england"),
             "sn_trend": published_trend("sn_mean"),
             "source": source,
+            "denominator": value.denominator,
+            "previous_denominator": prev.denominator,
+            "trend_denominators": trend_denominators,
         }
         results.append(IndicatorResult(**_with_note(fields, value.note)))
     return results
@@ -652,18 +672,36 @@ def family_results(
 
 @cache
 def _validate(folder: str, signature: tuple) -> tuple:
-    from reportgen.sources.ssda903.validate import validate_return
+    from reportgen.sources.ssda903.read import scan_return
+    from reportgen.sources.ssda903.validate import check_continuity, validate_scan
 
     problems = []
+    scans = {}
     for year, sub in year_folders(folder):
-        for problem in validate_return(sub, year):
+        scan = scan_return(sub, year)
+        found = validate_scan(scan)
+        if not any(p.severity == "error" for p in found):
+            scans[year] = scan  # a return with errors is not checked against its neighbours
+        for problem in found:
             problems.append(dataclasses.replace(problem, file=f"{sub.name}/{problem.file}"))
+    for year, scan in scans.items():  # each return against the one before it
+        if year - 1 in scans:
+            for problem in check_continuity(scans[year - 1], scan):
+                problems.append(dataclasses.replace(problem, file=scan.folder.name))
     return tuple(problems)
 
 
 def validate_input(folder: Path | str) -> list:
     """Every :class:`~reportgen.sources.ssda903.validate.Problem` of every year folder (file names prefixed
-    with the year folder), cached until a file changes."""
+    with the year folder), and of each return against the one before it (a ``continuity``
+    warning when children are unaccounted for), cached until a file changes.
+
+    Raises
+    ------
+    DataError
+        For a missing folder, no year folders, or two folders for one collection year (as
+        :func:`load_history` does, so ``validate`` and ``report`` agree).
+    """
     path = Path(folder).resolve()
     year_folders(path)  # raises for a missing or unusable folder
     return list(_validate(str(path), _signature(path)))

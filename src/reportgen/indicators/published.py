@@ -2,9 +2,10 @@
 
 :func:`published_values` turns the shipped tables (``data/published``) into one long frame: one row
 per geography, year and indicator id, with the published value (float, NaN where the DfE wrote a
-marker) and the marker. Extraction is declarative: :data:`EXTRACTS` says which file, which rows
-and which value column give each id; :data:`DERIVED` gives the few ids that are signed sums of
-other rows.
+marker) and the marker. Extraction is declared in the registry (each
+:class:`~reportgen.indicators.registry.Indicator`'s ``published``): :data:`EXTRACTS` says which
+file, which rows and which value column give each id; :data:`DERIVED` gives the few ids that are
+signed sums of other rows.
 :func:`family_results` then builds the :class:`~reportgen.indicators.result.IndicatorResult` list of
 one family for an authority, with its previous year, England, statistical-neighbour mean and trend.
 
@@ -16,7 +17,6 @@ rounded, England and regional counts are rounded to the nearest 10. A marker (``
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cache
 
 import pandas as pd
@@ -26,17 +26,7 @@ from reportgen.core.errors import PeriodError, UnknownAuthorityError
 from reportgen.core.paths import DATA_DIR
 from reportgen.core.tables import load_table, split_markers
 from reportgen.indicators import registry
-from reportgen.indicators.registry import (
-    ADOPTION_STAGES,
-    CEASED,
-    CL_ACCOMMODATION,
-    CL_ACTIVITY,
-    CL_IN_TOUCH,
-    CL_STAYING_PUT,
-    CLA_CHARACTERISTICS,
-    CLA_NUMBERS,
-    STABILITY,
-)
+from reportgen.indicators.registry import Extract, Sum
 from reportgen.indicators.result import IndicatorResult
 
 ENGLAND_CODE = "E92000001"
@@ -45,7 +35,7 @@ ENGLAND_CODE = "E92000001"
 NOT_PUBLISHED = "not published"
 """Marker for an id the published tables do not hold for that geography and year."""
 
-DAYS_PER_MONTH = 365.25 / 12
+DAYS_PER_MONTH = registry.DAYS_PER_MONTH
 """Days in an average month: converts the DfE's ``YY:MM`` adoption stage durations to days."""
 
 TREND_YEARS = 5
@@ -64,245 +54,35 @@ COLUMNS = [
 """Columns of :func:`published_values`."""
 
 
-@dataclass(frozen=True)
-class Extract:
-    """Where one indicator's values are in a published table.
+def _declared() -> tuple[dict[str, Extract], dict[str, tuple[tuple[str, int], ...]]]:
+    """Extracts and signed sums of every registry id with published data.
 
-    Parameters
-    ----------
-    table
-        Published file stem.
-    value
-        Value column (``children_count``, ``children_percent``, ``number`` ...).
-    filters
-        ``(column, value)`` pairs selecting one row per geography and year.
-    scale
-        Factor applied to the value (e.g. months to days).
+    The parts of a :class:`~reportgen.indicators.registry.Sum` are read as private ids
+    (``_part_0`` ...; one per distinct extract), dropped from the output once summed.
     """
-
-    table: str
-    value: str
-    filters: tuple[tuple[str, str], ...]
-    scale: float = 1.0
-
-
-def _x(table: str, value: str, scale: float = 1.0, **filters: str) -> Extract:
-    return Extract(table, value, tuple(filters.items()), scale)
-
-
-def _build_extracts() -> dict[str, Extract]:
-    out: dict[str, Extract] = {}
-    # Numbers and rates at 31 March, started and ceased.
-    for stem, population_type in (
-        ("cla", "Children looked after on 31 March each year"),
-        ("started", "Children starting to be looked after each year"),
-        ("ceased", "Children ceasing to be looked after each year"),
-    ):
-        count_id = "cla_at_end" if stem == "cla" else stem
-        rate_id = "cla_rate_per_10k" if stem == "cla" else f"{stem}_rate_per_10k"
-        out[count_id] = _x(CLA_NUMBERS, "children_count", population_type=population_type)
-        out[rate_id] = _x(CLA_NUMBERS, "rate_per_10000", population_type=population_type)
-
-    # Reasons ceased (the parts of the derived sums are private ids, dropped from the output).
-    reason = "Reason episode ceased"
-    for id_, breakdown in _CEASED_ROWS.items():
-        out[id_] = _x(CEASED, "children_count", characteristic=reason, breakdown=breakdown)
-    out["adopted"] = out["ceased_adopted"]
-    out["sgo"] = out["ceased_sgo"]
-    out["adopted_pct_of_ceased"] = _x(
-        CEASED, "children_percent", characteristic=reason, breakdown="Adopted"
-    )
-    out["sgo_pct_of_ceased"] = _x(
-        CEASED, "children_percent", characteristic=reason, breakdown="Special guardianship order"
-    )
-
-    # Profile and placements at 31 March: a count and a percentage for each DfE group.
-    for characteristic, rows in _CHARACTERISTIC_ROWS.items():
-        for id_, breakdown in rows.items():
-            out[id_] = _x(
-                CLA_CHARACTERISTICS,
-                "children_count",
-                characteristic=characteristic,
-                breakdown=breakdown,
-            )
-            out[f"{id_}_pct"] = _x(
-                CLA_CHARACTERISTICS,
-                "children_percent",
-                characteristic=characteristic,
-                breakdown=breakdown,
-            )
-    out["uasc_at_end"] = _x(
-        CLA_CHARACTERISTICS,
-        "children_count",
-        characteristic="Unaccompanied asylum-seeking children",
-        breakdown="Unaccompanied asylum-seeking children",
-    )
-    out["placed_over_20_miles_pct"] = _x(
-        CLA_CHARACTERISTICS,
-        "children_percent",
-        characteristic="Distance between home and placement",
-        breakdown="Placed more than 20 miles from home",
-    )
-    out["placed_outside_la_pct"] = _x(
-        CLA_CHARACTERISTICS,
-        "children_percent",
-        characteristic="Locality of placement",
-        breakdown="Placed outside the local authority boundary",
-    )
-
-    # Placement stability.
-    out["stability_3plus_pct"] = _x(
-        STABILITY,
-        "children_percent",
-        cla_group="CLA on 31 March",
-        placement_stability="With 3 or more placements during the year",
-    )
-    out["stability_long_term_pct"] = _x(
-        STABILITY,
-        "children_percent",
-        cla_group="Children looked after continuously for at least 2.5 years on 31 March "
-        "aged under 16 years",
-        placement_stability="Living with the same carer for at least 2 years",
-    )
-
-    # England-only adoption stages ("Total" age row), months -> days.
-    for id_, stage in (
-        (
-            "adoption_entry_to_decision_days",
-            "1. Average time between entry into care and decision that child should be "
-            "placed for adoption",
-        ),
-        (
-            "adoption_decision_to_match_days",
-            "2. Average time between decision that child should be placed for adoption and "
-            "matching of child and adopters",
-        ),
-        (
-            "adoption_entry_to_placed_days",
-            "4. Total average time between entry into care and date placed for adoption",
-        ),
-        (
-            "adoption_entry_to_adopted_days",
-            "6. Total average time between entry into care and adoption",
-        ),
-    ):
-        out[id_] = _x(
-            ADOPTION_STAGES,
-            "number",
-            DAYS_PER_MONTH,
-            stage_of_adoption_process=stage,
-            age_start_poc="Total",
-        )
-
-    # Care leavers.
-    for band, age_2025, age_2024 in (
-        ("17_18", "17 to 18 years", "Aged 17 to 18"),
-        ("19_21", "19 to 21 years", "Aged 19 to 21"),
-    ):
-        out[f"cl_{band}_count"] = _x(
-            CL_ACTIVITY, "care_leaver_count", care_leaver_age=age_2025, breakdown="Total"
-        )
-        out[f"cl_{band}_eet_pct"] = _x(
-            CL_ACTIVITY,
-            "care_leaver_percent",
-            care_leaver_age=age_2025,
-            breakdown="Total in education, employment or training",
-        )
-        out[f"cl_{band}_suitable_accom_pct"] = _x(
-            CL_ACCOMMODATION,
-            "care_leaver_percent",
-            care_leaver_age=age_2025,
-            breakdown="Accommodation considered suitable",
-        )
-        out[f"cl_{band}_in_touch_pct"] = _x(
-            CL_IN_TOUCH,
-            "percentage",
-            age=age_2024,
-            in_touch="Local authority in touch with care leaver",
-        )
-    out["cl_19_21_neet_pct"] = _x(
-        CL_ACTIVITY,
-        "care_leaver_percent",
-        care_leaver_age="19 to 21 years",
-        breakdown="Total not in education, employment or training",
-    )
-    for id_, age in (("staying_put_18_pct", "Aged 18"), ("staying_put_19_20_pct", "Aged 19 to 20")):
-        out[id_] = _x(
-            CL_STAYING_PUT,
-            "percentage",
-            age=age,
-            stay_put="Total living with former foster carers in the current year",
-        )
-    return out
+    extracts: dict[str, Extract] = {}
+    derived: dict[str, tuple[tuple[str, int], ...]] = {}
+    parts: dict[Extract, str] = {}
+    for ind in registry.REGISTRY.values():
+        if isinstance(ind.published, Extract):
+            extracts[ind.id] = ind.published
+        elif isinstance(ind.published, Sum):
+            terms = []
+            for spec, sign in ind.published.terms:
+                part = parts.setdefault(spec, f"_part_{len(parts)}")
+                extracts[part] = spec
+                terms.append((part, sign))
+            derived[ind.id] = tuple(terms)
+    return extracts, derived
 
 
-_CEASED_ROWS = {
-    "ceased_adopted": "Adopted",
-    "ceased_sgo": "Special guardianship order",
-    "_ceased_total": "Total",
-    "_ceased_home_planned": "Returned home to live with parents or other person with parental "
-    "responsibility which was part of the care planning process",
-    "_ceased_home_unplanned": "Returned home to live with parents or other person with parental "
-    "responsibility which was not part of the care planning process",
-    "_ceased_independent_supported": "Moved into independent living (with supportive "
-    "accommodation)",
-    "_ceased_independent_unsupported": "Moved into independent living (with no formalised support)",
-}
-
-_CHARACTERISTIC_ROWS = {
-    "Placement": {
-        "placement_foster": "Foster placements",
-        "placement_childrens_homes": "Secure homes and children's homes",
-        "placement_supported_accommodation": "Independent and semi-independent living "
-        "arrangements/supported accommodation",
-        "placement_other_residential": "Other residential settings",
-        "placement_residential_schools": "Residential schools",
-        "placement_with_parents": "Placed with parents or other person with parental "
-        "responsibility",
-        "placement_placed_for_adoption": "Placed for adoption",
-        "placement_other": "Other placements",
-    },
-    "Age group": {
-        "cla_by_age_under_1": "Under 1 year",
-        "cla_by_age_1_4": "1 to 4 years",
-        "cla_by_age_5_9": "5 to 9 years",
-        "cla_by_age_10_15": "10 to 15 years",
-        "cla_by_age_16_plus": "16 years and over",
-    },
-    "Legal status": {
-        "cla_by_legal_status_interim_care_order": "Interim care order",
-        "cla_by_legal_status_full_care_order": "Full care order",
-        "cla_by_legal_status_placement_order": "Placement order granted",
-        "cla_by_legal_status_s20": "Voluntary agreements under S20 CA 1989",
-        "cla_by_legal_status_detained_for_child_protection": "Detained for child protection",
-        "cla_by_legal_status_youth_justice": "Youth justice legal statuses",
-    },
-}
-
-EXTRACTS: dict[str, Extract] = _build_extracts()
-"""Indicator id (or private ``_part`` id) -> where its values are published."""
-
-DERIVED: dict[str, tuple[tuple[str, int], ...]] = {
-    "ceased_returned_home": (("_ceased_home_planned", 1), ("_ceased_home_unplanned", 1)),
-    "ceased_independent_living": (
-        ("_ceased_independent_supported", 1),
-        ("_ceased_independent_unsupported", 1),
-    ),
-    "ceased_other": (
-        ("_ceased_total", 1),
-        ("ceased_adopted", -1),
-        ("ceased_sgo", -1),
-        ("_ceased_home_planned", -1),
-        ("_ceased_home_unplanned", -1),
-        ("_ceased_independent_supported", -1),
-        ("_ceased_independent_unsupported", -1),
-    ),
-}
-"""Indicator id -> signed parts; missing if a part is missing (with that part's marker)."""
+EXTRACTS, DERIVED = _declared()
+"""``EXTRACTS``: indicator id (or private ``_part`` id) -> where its values are published (the
+registry's declarations). ``DERIVED``: indicator id -> signed parts; missing if a part is
+missing (with that part's marker)."""
 
 SOURCES: dict[str, str] = {
-    **{id_: spec.table for id_, spec in EXTRACTS.items() if not id_.startswith("_")},
-    **dict.fromkeys(DERIVED, CEASED),
+    ind.id: ind.published.table for ind in registry.REGISTRY.values() if ind.published is not None
 }
 """Indicator id -> the published table stem its values come from."""
 
@@ -365,10 +145,10 @@ def _read(table: str, columns: set[str]) -> pd.DataFrame:
     return pd.read_parquet(path, columns=wanted)
 
 
-def _extract() -> pd.DataFrame:
+def _extract(extracts: dict[str, Extract]) -> pd.DataFrame:
     """Rows of every extract (including the private parts), long format."""
     by_table: dict[str, list[tuple[str, Extract]]] = defaultdict(list)
-    for id_, spec in EXTRACTS.items():
+    for id_, spec in extracts.items():
         by_table[spec.table].append((id_, spec))
     frames = []
     for table_name, table_specs in by_table.items():
@@ -397,9 +177,9 @@ def _extract() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def _derive(parts: pd.DataFrame) -> pd.DataFrame:
+def _derive(parts: pd.DataFrame, derived: dict[str, tuple[tuple[str, int], ...]]) -> pd.DataFrame:
     """Signed sums of :data:`DERIVED`; missing if any part is missing."""
-    needed = {part for spec in DERIVED.values() for part, _ in spec}
+    needed = {part for spec in derived.values() for part, _ in spec}
     rows = parts[parts["indicator"].isin(needed)]
     wide = rows.set_index(["new_la_code", "year", "indicator"])[["value", "marker"]].unstack()
     attrs = (
@@ -408,7 +188,7 @@ def _derive(parts: pd.DataFrame) -> pd.DataFrame:
         .reindex(wide.index)
     )
     frames = []
-    for id_, spec in DERIVED.items():
+    for id_, spec in derived.items():
         total = pd.Series(0.0, index=wide.index)
         marker = pd.Series(None, index=wide.index, dtype=object)
         for part, sign in spec:
@@ -446,8 +226,9 @@ def published_values() -> pd.DataFrame:
         (registry id), ``value`` (float, NaN where missing) and ``marker`` (the DfE marker when the
         value is missing, else None). The cached frame is shared: copy it before changing it.
     """
-    parts = _extract()
-    frame = pd.concat([parts, _derive(parts)], ignore_index=True)
+    extracts, derived = _declared()  # the registry as it is now (tests may add to it)
+    parts = _extract(extracts)
+    frame = pd.concat([parts, _derive(parts, derived)], ignore_index=True)
     frame = frame[~frame["indicator"].str.startswith("_")]
     missing_marker = frame["value"].isna() & frame["marker"].isna()
     frame["marker"] = frame["marker"].mask(missing_marker, NOT_PUBLISHED)
@@ -593,7 +374,7 @@ def family_results(
                 sn_trend={
                     period_label(y): _neighbour_mean(ind.id, neighbours, y)[0] for y in trend_years
                 },
-                source=SOURCES.get(ind.id, ""),
+                source=ind.published.table if ind.published is not None else "",
             )
         )
     return results

@@ -1,20 +1,27 @@
-"""The indicator registry: one :class:`Indicator` per id of the contract (``indicators.md`` §0).
+"""The indicator registry: every indicator declared once, as data (``indicators.md`` §0).
+
+Each :class:`Indicator` holds everything the rest of the package needs about one id: its label
+(``title``), definition, unit and polarity; where the DfE publishes it (:attr:`Indicator.published`,
+an :class:`Extract` or a :class:`Sum` of extracts, from which
+:mod:`reportgen.indicators.published` reads every geography's values); which comparison tables and
+charts of the paper show it (:attr:`Indicator.shown`, from which the narrative's tables, the charts,
+Appendix A's definitions and Appendix B's trend tables follow); and its 903 function, if any
+(:attr:`Indicator.ssda903`, registered with :func:`reportgen.indicators.measures.indicator`). An
+indicator with published data and no 903 function is legal: from 903 returns the paper says it
+needs published data. ``docs/adding-an-indicator.md`` shows how to add one.
 
 Every id here is stable: it is used in the indicators JSON, narrative templates, params (targets)
-and tests. Renaming one is a breaking change. The registry holds metadata only (title, definition,
-unit, polarity, numerator, denominator, source tables); values come from
-:mod:`reportgen.indicators.published` (DfE tables) or from the SSDA903 indicator engine
-(:mod:`reportgen.indicators.engine`; :attr:`Indicator.ssda903` gives each id's 903 function).
+and tests. Renaming one is a breaking change.
 
-Additions to §0, all needed to carry what the DfE publishes by local authority:
+Additions to §0 (each says why in :attr:`Indicator.addition`), all needed to carry what the DfE
+publishes by local authority:
 
 * ``placement_foster`` / ``placement_foster_pct``: all foster placements (the DfE publishes only
   this group by LA, not the in-house / other LA / IFA / kinship split of §0);
 * ``sgo_pct_of_ceased``: the SGO counterpart of ``adopted_pct_of_ceased``;
 * ``adoption_entry_to_decision_days``, ``adoption_decision_to_match_days``,
   ``adoption_entry_to_placed_days``, ``adoption_entry_to_adopted_days``: England-only average times
-  between adoption stages (published in months, held in days, see
-  :data:`reportgen.indicators.published.DAYS_PER_MONTH`).
+  between adoption stages (published in months, held in days, see :data:`DAYS_PER_MONTH`).
 
 The ``cla_by_age_*``, ``cla_by_sex_*``, ``cla_by_ethnicity_*`` and ``cla_by_legal_status_*``
 patterns of §0 are spelt out below (DfE bands and groups), each as a count and a ``_pct`` of
@@ -49,10 +56,104 @@ CL_ACCOMMODATION = "la_care_leavers_accommodation_suitability"
 CL_IN_TOUCH = "la_care_leavers_intouch"
 CL_STAYING_PUT = "la_care_leavers_stayput"
 
+DAYS_PER_MONTH = 365.25 / 12
+"""Days in an average month: converts the DfE's ``YY:MM`` adoption stage durations to days."""
+
+TABLES: tuple[str, ...] = ("sufficiency", "placements", "adoption", "care_leavers")
+"""Comparison tables a narrative template places with ``{{ table_ids("<name>") }}``."""
+
+CHARTS: tuple[str, ...] = (
+    "sufficiency_cla_rate",
+    "sufficiency_placements",
+    "adoption_orders",
+    "care_leavers_outcomes",
+)
+"""Charts the report notebooks draw (file stems; see ``reportgen.report.notebook_api``)."""
+
+
+@dataclass(frozen=True)
+class Extract:
+    """Where one indicator's values are in a published table.
+
+    Parameters
+    ----------
+    table
+        Published file stem (a file in ``data/published``).
+    value
+        Value column (``children_count``, ``children_percent``, ``number`` ...).
+    filters
+        ``(column, value)`` pairs selecting one row per geography and year.
+    scale
+        Factor applied to the value (e.g. months to days).
+    """
+
+    table: str
+    value: str
+    filters: tuple[tuple[str, str], ...]
+    scale: float = 1.0
+
+
+def extract(table: str, value: str, scale: float = 1.0, **filters: str) -> Extract:
+    """An :class:`Extract`, the filters as keywords.
+
+    >>> extract("la_care_leavers_stayput", "percentage", age="Aged 18").filters
+    (('age', 'Aged 18'),)
+    """
+    return Extract(table, value, tuple(filters.items()), scale)
+
+
+@dataclass(frozen=True)
+class Sum:
+    """An indicator the DfE publishes as parts: the signed sum of published rows.
+
+    ``terms`` are ``(extract, sign)`` pairs, all from one table. The sum is missing when a part is
+    missing (with the marker of the first missing part).
+    """
+
+    terms: tuple[tuple[Extract, int], ...]
+
+    @property
+    def table(self) -> str:
+        """The published table the parts come from."""
+        return self.terms[0][0].table
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One place of the paper that shows an indicator.
+
+    Parameters
+    ----------
+    where
+        A comparison table (one of :data:`TABLES`) or a chart (one of :data:`CHARTS`).
+    position
+        Its row or bar among the others shown there (ascending; steps of 10 leave room).
+    label
+        Short label of its bar on a chart (tables use the indicator's title).
+    """
+
+    where: str
+    position: int
+    label: str = ""
+
+
+def table(name: str, position: int) -> Shown:
+    """A row of the comparison table ``name``."""
+    return Shown(name, position)
+
+
+def chart(name: str, position: int, label: str = "") -> Shown:
+    """A bar (or the line) of the chart ``name``, labelled ``label``."""
+    return Shown(name, position, label)
+
+
+NEEDS_PUBLISHED = "needs published data"
+"""Why a published-only indicator (no 903 function) has no value from 903 returns."""
+
 
 @dataclass(frozen=True)
 class Indicator:
-    """Metadata of one indicator.
+    """One indicator, declared once.
 
     Parameters
     ----------
@@ -70,9 +171,17 @@ class Indicator:
         Whether a higher value is better, worse, or neither.
     numerator, denominator
         What is counted, and what it is divided by (``""`` for counts).
-    source_tables
-        Published file stems the value is read from; ``()`` when no published table has it
-        by local authority or for England.
+    published
+        Where the DfE publishes it (an :class:`Extract`, or a :class:`Sum` of them); ``None``
+        when no published table has it by local authority or for England.
+    shown
+        The comparison tables and charts that show it (:class:`Shown`); Appendix A defines and
+        Appendix B trends every indicator a table shows.
+    not_from_903
+        Why 903 returns cannot give it (an England-only figure), when it has no 903 function;
+        empty for a published-only figure, which the paper says needs published data.
+    addition
+        Why the id is an addition to ``indicators.md`` §0 (empty for the contract's ids).
     """
 
     id: str
@@ -83,13 +192,21 @@ class Indicator:
     polarity: Polarity
     numerator: str
     denominator: str = ""
-    source_tables: tuple[str, ...] = ()
+    published: Extract | Sum | None = None
+    shown: tuple[Shown, ...] = ()
+    not_from_903: str = ""
+    addition: str = ""
+
+    @property
+    def source_tables(self) -> tuple[str, ...]:
+        """Published file stems the value is read from (``()`` when not published)."""
+        return (self.published.table,) if self.published is not None else ()
 
     @property
     def ssda903(self) -> Spec | None:
         """The 903 computation of this id: its function, timing (``snapshot``, ``flow``,
         ``rolling_year``, ``lookback``, ``rolling_3_years`` or ``birthdays``) and the 903 tables
-        it reads; ``None`` when the id is not computed from 903 returns (England-only figures).
+        it reads; ``None`` when the id is not computed from 903 returns (published only).
         """
         from reportgen.indicators import (  # noqa: F401  (their @measure functions fill FUNCTIONS)
             adoption,
@@ -106,6 +223,10 @@ class Indicator:
         spec = self.ssda903
         return spec.tables if spec else ()
 
+    def position_in(self, where: str) -> int | None:
+        """Its position in a table or chart (``None`` when not shown there)."""
+        return next((s.position for s in self.shown if s.where == where), None)
+
     def __post_init__(self) -> None:
         checks = (("family", FAMILIES), ("unit", get_args(Unit)), ("polarity", get_args(Polarity)))
         for field, allowed in checks:
@@ -113,6 +234,12 @@ class Indicator:
                 raise ValueError(
                     f"indicator {self.id!r}: {field} {getattr(self, field)!r} "
                     f"is not one of {', '.join(allowed)}"
+                )
+        for place in self.shown:
+            if place.where not in (*TABLES, *CHARTS):
+                raise ValueError(
+                    f"indicator {self.id!r}: shown in {place.where!r}, which is neither a table "
+                    f"({', '.join(TABLES)}) nor a chart ({', '.join(CHARTS)})"
                 )
 
 
@@ -132,11 +259,25 @@ def _build() -> list[Indicator]:
         polarity: Polarity,
         numerator: str,
         denominator: str = "",
-        sources: tuple[str, ...] = (),
+        published: Extract | Sum | None = None,
+        shown: tuple[Shown, ...] = (),
+        not_from_903: str = "",
+        addition: str = "",
     ) -> None:
         items.append(
             Indicator(
-                id_, family, title, definition, unit, polarity, numerator, denominator, sources
+                id_,
+                family,
+                title,
+                definition,
+                unit,
+                polarity,
+                numerator,
+                denominator,
+                published,
+                shown,
+                not_from_903,
+                addition,
             )
         )
 
@@ -145,10 +286,32 @@ def _build() -> list[Indicator]:
         title: str,
         definition: str,
         numerator: str,
-        sources: tuple[str, ...],
+        published: tuple[str, str, str] | None,
         pct_polarity: Polarity = "neutral",
+        pct_shown: tuple[Shown, ...] = (),
+        addition: str = "",
     ) -> None:
-        add(id_, "sufficiency", title, definition, "count", "neutral", numerator, "", sources)
+        """A count and its percentage of ``cla_at_end``; ``published`` is ``(table,
+        characteristic, breakdown)`` of the DfE table giving both (``children_count``,
+        ``children_percent``)."""
+        count = pct = None
+        if published is not None:
+            stem, characteristic, breakdown = published
+            rows = {"characteristic": characteristic, "breakdown": breakdown}
+            count = extract(stem, "children_count", **rows)
+            pct = extract(stem, "children_percent", **rows)
+        add(
+            id_,
+            "sufficiency",
+            title,
+            definition,
+            "count",
+            "neutral",
+            numerator,
+            "",
+            count,
+            addition=addition,
+        )
         add(
             f"{id_}_pct",
             "sufficiency",
@@ -158,8 +321,36 @@ def _build() -> list[Indicator]:
             pct_polarity,
             numerator,
             _CLA_DENOMINATOR,
-            sources,
+            pct,
+            pct_shown,
+            addition=addition,
         )
+
+    def cla_numbers(value: str, population_type: str) -> Extract:
+        return extract(CLA_NUMBERS, value, population_type=population_type)
+
+    cla_31_march = "Children looked after on 31 March each year"
+    starting = "Children starting to be looked after each year"
+    ceasing = "Children ceasing to be looked after each year"
+
+    def ceased_row(breakdown: str, value: str = "children_count") -> Extract:
+        return extract(CEASED, value, characteristic="Reason episode ceased", breakdown=breakdown)
+
+    ceased_total = ceased_row("Total")
+    home_planned = ceased_row(
+        "Returned home to live with parents or other person with parental responsibility which "
+        "was part of the care planning process"
+    )
+    home_unplanned = ceased_row(
+        "Returned home to live with parents or other person with parental responsibility which "
+        "was not part of the care planning process"
+    )
+    independent_supported = ceased_row(
+        "Moved into independent living (with supportive accommodation)"
+    )
+    independent_unsupported = ceased_row(
+        "Moved into independent living (with no formalised support)"
+    )
 
     # ------------------------------------------------------------------ sufficiency: numbers
     add(
@@ -172,7 +363,8 @@ def _build() -> list[Indicator]:
         "neutral",
         "children looked after at the end of the period",
         "",
-        (CLA_NUMBERS,),
+        cla_numbers("children_count", cla_31_march),
+        (table("sufficiency", 10),),
     )
     add(
         "cla_rate_per_10k",
@@ -184,7 +376,11 @@ def _build() -> list[Indicator]:
         "neutral",
         "children looked after at the end of the period × 10,000",
         "ONS mid-year estimate of children aged 0 to 17",
-        (CLA_NUMBERS,),
+        cla_numbers("rate_per_10000", cla_31_march),
+        (
+            table("sufficiency", 20),
+            chart("sufficiency_cla_rate", 10),
+        ),
     )
     add(
         "started",
@@ -196,7 +392,8 @@ def _build() -> list[Indicator]:
         "neutral",
         "children starting to be looked after (first start in the period)",
         "",
-        (CLA_NUMBERS,),
+        cla_numbers("children_count", starting),
+        (table("sufficiency", 30),),
     )
     add(
         "started_rate_per_10k",
@@ -208,7 +405,8 @@ def _build() -> list[Indicator]:
         "neutral",
         "children starting to be looked after × 10,000",
         "ONS mid-year estimate of children aged 0 to 17",
-        (CLA_NUMBERS,),
+        cla_numbers("rate_per_10000", starting),
+        (table("sufficiency", 40),),
     )
     add(
         "ceased",
@@ -220,7 +418,8 @@ def _build() -> list[Indicator]:
         "neutral",
         "children ceasing to be looked after (last cessation in the period)",
         "",
-        (CLA_NUMBERS,),
+        cla_numbers("children_count", ceasing),
+        (table("sufficiency", 50),),
     )
     add(
         "ceased_rate_per_10k",
@@ -231,20 +430,23 @@ def _build() -> list[Indicator]:
         "neutral",
         "children ceasing to be looked after × 10,000",
         "ONS mid-year estimate of children aged 0 to 17",
-        (CLA_NUMBERS,),
+        cla_numbers("rate_per_10000", ceasing),
+        (table("sufficiency", 60),),
     )
     # ------------------------------------------------------------------ sufficiency: why ceased
-    for id_, title, definition in (
+    for id_, title, definition, published in (
         (
             "ceased_adopted",
             "Ceased: adopted",
             "Children who ceased to be looked after because they were adopted (application "
             "unopposed or consent dispensed with).",
+            ceased_row("Adopted"),
         ),
         (
             "ceased_sgo",
             "Ceased: special guardianship order",
             "Children who ceased to be looked after because a special guardianship order was made.",
+            ceased_row("Special guardianship order"),
         ),
         (
             "ceased_returned_home",
@@ -252,12 +454,14 @@ def _build() -> list[Indicator]:
             "Children who ceased to be looked after because they returned home to live with "
             "parents or other person with parental responsibility, whether or not as part of the "
             "care planning process.",
+            Sum(((home_planned, 1), (home_unplanned, 1))),
         ),
         (
             "ceased_independent_living",
             "Ceased: moved into independent living",
             "Children who ceased to be looked after because they moved into independent "
             "living, with supportive accommodation or with no formalised support.",
+            Sum(((independent_supported, 1), (independent_unsupported, 1))),
         ),
         (
             "ceased_other",
@@ -266,6 +470,17 @@ def _build() -> list[Indicator]:
             "special guardianship order, returning home or moving into independent living (for "
             "example staying put at 18, a child arrangement order, or care taken over by another "
             "local authority).",
+            Sum(
+                (
+                    (ceased_total, 1),
+                    (ceased_row("Adopted"), -1),
+                    (ceased_row("Special guardianship order"), -1),
+                    (home_planned, -1),
+                    (home_unplanned, -1),
+                    (independent_supported, -1),
+                    (independent_unsupported, -1),
+                )
+            ),
         ),
     ):
         add(
@@ -277,7 +492,7 @@ def _build() -> list[Indicator]:
             "neutral",
             "children ceasing to be looked after for this reason",
             "",
-            (CEASED,),
+            published,
         )
     # ------------------------------------------------------------------ sufficiency: placements
     # `placement_foster` is an addition to §0: the DfE publishes all foster placements by LA,
@@ -288,8 +503,13 @@ def _build() -> list[Indicator]:
         "Children looked after at 31 March in foster placements (with relatives or friends, "
         "or with other foster carers).",
         "children in foster placements at the end of the period",
-        (CLA_CHARACTERISTICS,),
+        (CLA_CHARACTERISTICS, "Placement", "Foster placements"),
         pct_polarity="higher_is_better",
+        pct_shown=(
+            table("placements", 10),
+            chart("sufficiency_placements", 10, "Foster placements"),
+        ),
+        addition="the DfE publishes all foster placements by LA, not the split of §0",
     )
     for id_, title, definition, polarity in (
         (
@@ -326,34 +546,55 @@ def _build() -> list[Indicator]:
             title,
             definition,
             "children in these placements at the end of the period",
-            (),
+            None,
             pct_polarity=polarity,  # type: ignore[arg-type]
         )
-    for id_, title, breakdown, polarity in (
-        ("placement_placed_for_adoption", "Placed for adoption", "placed for adoption", "neutral"),
+    for id_, title, breakdown, polarity, dfe_row, shown in (
+        (
+            "placement_placed_for_adoption",
+            "Placed for adoption",
+            "placed for adoption",
+            "neutral",
+            "Placed for adoption",
+            (table("placements", 50), chart("sufficiency_placements", 50, "Placed for adoption")),
+        ),
         (
             "placement_with_parents",
             "Placed with parents",
             "placed with parents or other person with parental responsibility",
             "neutral",
+            "Placed with parents or other person with parental responsibility",
+            (table("placements", 40), chart("sufficiency_placements", 40, "Placed with parents")),
         ),
         (
             "placement_childrens_homes",
             "Children's homes",
             "in secure homes and children's homes",
             "lower_is_better",
+            "Secure homes and children's homes",
+            (
+                table("placements", 20),
+                chart("sufficiency_placements", 20, "Secure and children's homes"),
+            ),
         ),
         (
             "placement_supported_accommodation",
             "Supported accommodation and independent living",
             "in independent and semi-independent living arrangements or supported accommodation",
             "neutral",
+            "Independent and semi-independent living arrangements/supported accommodation",
+            (
+                table("placements", 30),
+                chart("sufficiency_placements", 30, "Supported accommodation"),
+            ),
         ),
         (
             "placement_residential_schools",
             "Residential schools",
             "in residential schools",
             "neutral",
+            "Residential schools",
+            (table("placements", 70), chart("sufficiency_placements", 70, "Residential schools")),
         ),
         (
             "placement_other_residential",
@@ -362,16 +603,26 @@ def _build() -> list[Indicator]:
             "establishments, family centres or mother and baby units, young offender "
             "institutions)",
             "neutral",
+            "Other residential settings",
+            (table("placements", 60), chart("sufficiency_placements", 60, "Other residential")),
         ),
-        ("placement_other", "Other placements", "in other placements", "neutral"),
+        (
+            "placement_other",
+            "Other placements",
+            "in other placements",
+            "neutral",
+            "Other placements",
+            (table("placements", 80), chart("sufficiency_placements", 80, "Other placements")),
+        ),
     ):
         count_and_pct(
             id_,
             title,
             f"Children looked after at 31 March {breakdown}.",
             "children in these placements at the end of the period",
-            (CLA_CHARACTERISTICS,),
+            (CLA_CHARACTERISTICS, "Placement", dfe_row),
             pct_polarity=polarity,  # type: ignore[arg-type]
+            pct_shown=shown,
         )
     # ------------------------------------------------------------------ sufficiency: stability
     add(
@@ -384,7 +635,13 @@ def _build() -> list[Indicator]:
         "lower_is_better",
         "children looked after at 31 March with 3 or more placements during the year",
         _CLA_DENOMINATOR,
-        (STABILITY,),
+        extract(
+            STABILITY,
+            "children_percent",
+            cla_group="CLA on 31 March",
+            placement_stability="With 3 or more placements during the year",
+        ),
+        (table("sufficiency", 70),),
     )
     add(
         "stability_long_term_pct",
@@ -397,7 +654,14 @@ def _build() -> list[Indicator]:
         "higher_is_better",
         "children living with the same carer for at least 2 years",
         "children aged under 16 looked after continuously for at least 2.5 years at 31 March",
-        (STABILITY,),
+        extract(
+            STABILITY,
+            "children_percent",
+            cla_group="Children looked after continuously for at least 2.5 years on 31 March "
+            "aged under 16 years",
+            placement_stability="Living with the same carer for at least 2 years",
+        ),
+        (table("sufficiency", 80),),
     )
     add(
         "placed_over_20_miles_pct",
@@ -409,7 +673,13 @@ def _build() -> list[Indicator]:
         "lower_is_better",
         "children placed more than 20 miles from home",
         _CLA_DENOMINATOR,
-        (CLA_CHARACTERISTICS,),
+        extract(
+            CLA_CHARACTERISTICS,
+            "children_percent",
+            characteristic="Distance between home and placement",
+            breakdown="Placed more than 20 miles from home",
+        ),
+        (table("sufficiency", 90),),
     )
     add(
         "placed_outside_la_pct",
@@ -421,7 +691,13 @@ def _build() -> list[Indicator]:
         "lower_is_better",
         "children placed outside the local authority boundary",
         _CLA_DENOMINATOR,
-        (CLA_CHARACTERISTICS,),
+        extract(
+            CLA_CHARACTERISTICS,
+            "children_percent",
+            characteristic="Locality of placement",
+            breakdown="Placed outside the local authority boundary",
+        ),
+        (table("sufficiency", 100),),
     )
     add(
         "uasc_at_end",
@@ -432,7 +708,13 @@ def _build() -> list[Indicator]:
         "neutral",
         "unaccompanied asylum-seeking children looked after at the end of the period",
         "",
-        (CLA_CHARACTERISTICS,),
+        extract(
+            CLA_CHARACTERISTICS,
+            "children_count",
+            characteristic="Unaccompanied asylum-seeking children",
+            breakdown="Unaccompanied asylum-seeking children",
+        ),
+        (table("sufficiency", 110),),
     )
     # ------------------------------------------------------------------ sufficiency: profile
     for suffix, band in (
@@ -447,7 +729,7 @@ def _build() -> list[Indicator]:
             f"Aged {band}",
             f"Children looked after at 31 March aged {band}.",
             f"children looked after at the end of the period aged {band}",
-            (CLA_CHARACTERISTICS,),
+            (CLA_CHARACTERISTICS, "Age group", band[0].upper() + band[1:]),
         )
     # Sex and ethnicity at 31 March were trimmed from the shipped table: 903 data only.
     for suffix, group in (("male", "male"), ("female", "female")):
@@ -456,7 +738,7 @@ def _build() -> list[Indicator]:
             f"Sex: {group}",
             f"Children looked after at 31 March recorded as {group}.",
             f"{group} children looked after at the end of the period",
-            (),
+            None,
         )
     for suffix, group in (
         ("white", "White"),
@@ -471,27 +753,40 @@ def _build() -> list[Indicator]:
             f"Ethnicity: {group}",
             f"Children looked after at 31 March in the ethnic group: {group}.",
             "children looked after at the end of the period in this ethnic group",
-            (),
+            None,
         )
-    for suffix, title, status in (
-        ("interim_care_order", "Interim care order", "on an interim care order"),
-        ("full_care_order", "Full care order", "on a full care order"),
-        ("placement_order", "Placement order", "with a placement order granted"),
+    for suffix, title, status, dfe_row in (
+        (
+            "interim_care_order",
+            "Interim care order",
+            "on an interim care order",
+            "Interim care order",
+        ),
+        ("full_care_order", "Full care order", "on a full care order", "Full care order"),
+        (
+            "placement_order",
+            "Placement order",
+            "with a placement order granted",
+            "Placement order granted",
+        ),
         (
             "s20",
             "Section 20 agreement",
             "accommodated under a voluntary agreement under section 20 of the Children Act 1989",
+            "Voluntary agreements under S20 CA 1989",
         ),
         (
             "detained_for_child_protection",
             "Detained for child protection",
             "detained for child protection (police protection, emergency protection or child "
             "assessment order)",
+            "Detained for child protection",
         ),
         (
             "youth_justice",
             "Youth justice legal statuses",
             "on youth justice legal statuses (remand, PACE, youth rehabilitation order)",
+            "Youth justice legal statuses",
         ),
     ):
         count_and_pct(
@@ -499,7 +794,7 @@ def _build() -> list[Indicator]:
             f"Legal status: {title}",
             f"Children looked after at 31 March {status}.",
             f"children looked after at the end of the period {status}",
-            (CLA_CHARACTERISTICS,),
+            (CLA_CHARACTERISTICS, "Legal status", dfe_row),
         )
 
     # ------------------------------------------------------------------ adoption
@@ -512,7 +807,8 @@ def _build() -> list[Indicator]:
         "neutral",
         "children adopted from care (903 reason ceased E11, E12)",
         "",
-        (CEASED,),
+        ceased_row("Adopted"),
+        (table("adoption", 10), chart("adoption_orders", 10, "Adopted")),
     )
     add(
         "adopted_pct_of_ceased",
@@ -524,7 +820,8 @@ def _build() -> list[Indicator]:
         "higher_is_better",
         "children adopted from care",
         "children who ceased to be looked after during the year",
-        (CEASED,),
+        ceased_row("Adopted", "children_percent"),
+        (table("adoption", 20),),
     )
     add(
         "sgo",
@@ -536,7 +833,11 @@ def _build() -> list[Indicator]:
         "neutral",
         "children leaving care on a special guardianship order (E45 to E48)",
         "",
-        (CEASED,),
+        ceased_row("Special guardianship order"),
+        (
+            table("adoption", 30),
+            chart("adoption_orders", 20, "Special guardianship orders"),
+        ),
     )
     # Addition to §0: the SGO counterpart of adopted_pct_of_ceased (published by the DfE).
     add(
@@ -549,7 +850,9 @@ def _build() -> list[Indicator]:
         "neutral",
         "children leaving care on a special guardianship order",
         "children who ceased to be looked after during the year",
-        (CEASED,),
+        ceased_row("Special guardianship order", "children_percent"),
+        (table("adoption", 40),),
+        addition="the SGO counterpart of adopted_pct_of_ceased, published by the DfE",
     )
     add(
         "placement_orders",
@@ -619,27 +922,33 @@ def _build() -> list[Indicator]:
     )
     # Additions to §0: England-only averages from the DfE national adoption stages table
     # ("Total" age row), published in months (YY:MM) and held in days.
-    for id_, title, stage in (
+    for id_, title, stage, dfe_row in (
         (
             "adoption_entry_to_decision_days",
             "Average time from entering care to decision to adopt (England, days)",
             "entry into care and the decision that the child should be placed for adoption",
+            "1. Average time between entry into care and decision that child should be "
+            "placed for adoption",
         ),
         (
             "adoption_decision_to_match_days",
             "Average time from decision to adopt to match (England, days)",
             "the decision that the child should be placed for adoption and matching of child "
             "and adopters",
+            "2. Average time between decision that child should be placed for adoption and "
+            "matching of child and adopters",
         ),
         (
             "adoption_entry_to_placed_days",
             "Average time from entering care to placement for adoption (England, days)",
             "entry into care and the date placed for adoption",
+            "4. Total average time between entry into care and date placed for adoption",
         ),
         (
             "adoption_entry_to_adopted_days",
             "Average time from entering care to adoption (England, days)",
             "entry into care and adoption",
+            "6. Total average time between entry into care and adoption",
         ),
     ):
         add(
@@ -652,10 +961,46 @@ def _build() -> list[Indicator]:
             "lower_is_better",
             f"time between {stage}",
             "children adopted during the year",
-            (ADOPTION_STAGES,),
+            extract(
+                ADOPTION_STAGES,
+                "number",
+                DAYS_PER_MONTH,
+                stage_of_adoption_process=dfe_row,
+                age_start_poc="Total",
+            ),
+            not_from_903="England-only figure from the DfE national adoption table",
+            addition="England-only average time between adoption stages, published by the DfE",
         )
 
     # ------------------------------------------------------------------ care leavers
+    # The DfE's age bands: the 2025 release ("17 to 18 years") and the 2024 one ("Aged 17 to 18").
+    age_2025 = {"17_18": "17 to 18 years", "19_21": "19 to 21 years"}
+    age_2024 = {"17_18": "Aged 17 to 18", "19_21": "Aged 19 to 21"}
+    # Rows of the care leavers' table (10 ...) and bars of their chart, by id.
+    cl_table = {
+        "cl_17_18_count": 10,
+        "cl_17_18_in_touch_pct": 20,
+        "cl_17_18_eet_pct": 30,
+        "cl_17_18_suitable_accom_pct": 40,
+        "cl_19_21_count": 50,
+        "cl_19_21_in_touch_pct": 60,
+        "cl_19_21_eet_pct": 70,
+        "cl_19_21_neet_pct": 80,
+        "cl_19_21_suitable_accom_pct": 90,
+    }
+    cl_chart = {
+        "cl_19_21_eet_pct": (10, "19-21: in education, employment or training"),
+        "cl_19_21_suitable_accom_pct": (20, "19-21: in suitable accommodation"),
+        "cl_17_18_eet_pct": (30, "17-18: in education, employment or training"),
+        "cl_17_18_suitable_accom_pct": (40, "17-18: in suitable accommodation"),
+    }
+
+    def cl_shown(id_: str) -> tuple[Shown, ...]:
+        places = [table("care_leavers", cl_table[id_])]
+        if id_ in cl_chart:
+            places.append(chart("care_leavers_outcomes", *cl_chart[id_]))
+        return tuple(places)
+
     for band, ages, birthdays in (
         ("17_18", "17 to 18", "17th or 18th"),
         ("19_21", "19 to 21", "19th, 20th or 21st"),
@@ -670,7 +1015,10 @@ def _build() -> list[Indicator]:
             "neutral",
             f"care leavers aged {ages}",
             "",
-            (CL_ACTIVITY,),
+            extract(
+                CL_ACTIVITY, "care_leaver_count", care_leaver_age=age_2025[band], breakdown="Total"
+            ),
+            cl_shown(f"cl_{band}_count"),
         )
     for band in ("17_18", "19_21"):
         ages = band.replace("_", " to ")
@@ -684,7 +1032,13 @@ def _build() -> list[Indicator]:
             "higher_is_better",
             f"care leavers aged {ages} in touch with the authority",
             f"care leavers aged {ages}",
-            (CL_IN_TOUCH,),
+            extract(
+                CL_IN_TOUCH,
+                "percentage",
+                age=age_2024[band],
+                in_touch="Local authority in touch with care leaver",
+            ),
+            cl_shown(f"cl_{band}_in_touch_pct"),
         )
     for band, kinds in (("17_18", ("eet",)), ("19_21", ("eet", "neet"))):
         ages = band.replace("_", " to ")
@@ -700,7 +1054,13 @@ def _build() -> list[Indicator]:
                 "lower_is_better" if kind == "neet" else "higher_is_better",
                 f"care leavers aged {ages} {not_}in education, employment or training",
                 f"care leavers aged {ages}",
-                (CL_ACTIVITY,),
+                extract(
+                    CL_ACTIVITY,
+                    "care_leaver_percent",
+                    care_leaver_age=age_2025[band],
+                    breakdown=f"Total {not_}in education, employment or training",
+                ),
+                cl_shown(f"cl_{band}_{kind}_pct"),
             )
     for band in ("17_18", "19_21"):
         ages = band.replace("_", " to ")
@@ -714,9 +1074,18 @@ def _build() -> list[Indicator]:
             "higher_is_better",
             f"care leavers aged {ages} in accommodation considered suitable",
             f"care leavers aged {ages}",
-            (CL_ACCOMMODATION,),
+            extract(
+                CL_ACCOMMODATION,
+                "care_leaver_percent",
+                care_leaver_age=age_2025[band],
+                breakdown="Accommodation considered suitable",
+            ),
+            cl_shown(f"cl_{band}_suitable_accom_pct"),
         )
-    for id_, ages in (("staying_put_18_pct", "18"), ("staying_put_19_20_pct", "19 to 20")):
+    for id_, ages, position in (
+        ("staying_put_18_pct", "18", 100),
+        ("staying_put_19_20_pct", "19 to 20", 110),
+    ):
         add(
             id_,
             "care_leavers",
@@ -729,7 +1098,13 @@ def _build() -> list[Indicator]:
             f"young people aged {ages} living with their former foster carers",
             "young people who ceased to be looked after in a foster placement on their 18th "
             "birthday and were eligible for care leaver support",
-            (CL_STAYING_PUT,),
+            extract(
+                CL_STAYING_PUT,
+                "percentage",
+                age=f"Aged {ages}",
+                stay_put="Total living with former foster carers in the current year",
+            ),
+            (table("care_leavers", position),),
         )
     return items
 
@@ -783,3 +1158,51 @@ def by_family(family: str) -> list[Indicator]:
     if family not in FAMILIES:
         raise ParamsError(f"unknown indicator family '{family}': use one of {', '.join(FAMILIES)}")
     return [ind for ind in REGISTRY.values() if ind.family == family]
+
+
+def shown_in(where: str) -> list[Indicator]:
+    """The indicators a comparison table or chart shows, in their declared order.
+
+    Parameters
+    ----------
+    where
+        A table (:data:`TABLES`) or chart (:data:`CHARTS`) name.
+
+    Returns
+    -------
+    list of Indicator
+
+    Raises
+    ------
+    ParamsError
+        ``where`` is neither a table nor a chart.
+
+    Examples
+    --------
+    >>> [i.id for i in shown_in("adoption_orders")]
+    ['adopted', 'sgo']
+    """
+    if where not in (*TABLES, *CHARTS):
+        raise ParamsError(
+            f"unknown table or chart '{where}': tables are {', '.join(TABLES)}; "
+            f"charts are {', '.join(CHARTS)}"
+        )
+    found = [(ind.position_in(where), ind) for ind in REGISTRY.values()]
+    return [
+        ind
+        for position, ind in sorted(
+            ((p, i) for p, i in found if p is not None), key=lambda pair: pair[0]
+        )
+    ]
+
+
+def chart_labels(chart_name: str) -> dict[str, str]:
+    """``{id: bar label}`` of a chart's indicators, in order.
+
+    >>> chart_labels("adoption_orders")
+    {'adopted': 'Adopted', 'sgo': 'Special guardianship orders'}
+    """
+    return {
+        ind.id: next(s.label for s in ind.shown if s.where == chart_name)
+        for ind in shown_in(chart_name)
+    }

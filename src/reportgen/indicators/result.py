@@ -43,6 +43,11 @@ class IndicatorResult(BaseModel):
     england_trend: dict[str, float | None] = Field(default_factory=dict)
     sn_trend: dict[str, float | None] = Field(default_factory=dict)
     source: str = ""
+    denominator: float | None = Field(default=None, exclude=True)
+    """How many children a percentage from 903 data is of, for disclosure control only: never
+    written out (disclosure control drops it)."""
+    previous_denominator: float | None = Field(default=None, exclude=True)
+    trend_denominators: dict[str, float | None] = Field(default_factory=dict, exclude=True)
 
 
 class ChartRef(BaseModel):

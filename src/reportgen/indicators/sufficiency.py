@@ -38,6 +38,7 @@ from reportgen.indicators.measures import (
     Measure,
     NotAvailable,
     indicator,
+    long_date,
     register,
 )
 from reportgen.sources import geo
@@ -163,17 +164,37 @@ def stability_3plus_pct(f: Frame) -> Measure:
 def stability_long_term_pct(f: Frame) -> Measure:
     """Under-16s looked after at the end, in care since 2.5 years earlier (period of care started
     on or before the 30 September), and with the same carer since 2 years earlier (on or before
-    31 March two years before). Periods of care that began as short breaks are left out."""
+    31 March two years before). Periods of care that began as short breaks are left out.
+
+    The look-back uses the episodes in the files, not which year folders exist: a child's period
+    of care is known when the chain of episodes reaches its start (an episode with RNE S), and the
+    carer chain within it is then known too. A child under 16 looked after at the end whose chain
+    does not reach an RNE S episode cannot be placed in or out of the cohort (the care may have
+    begun earlier, or as short breaks the DfE leaves out): it is never assumed to start at the
+    first episode seen. When any child cannot be determined the figure is withheld
+    (:class:`~reportgen.indicators.measures.NotAvailable`, saying how many).
+    """
     p = f.p
     care_since = add_months(f.end, -30)
     carer_since = add_years(f.end, -2)
-    f.require_days(care_since, f.end, "long-term placement stability (2.5 years in care)")
     rows = f.cla
     poc = p.e_poc[rows]
-    poc_start = p.e_decom[p.poc_first[poc]]
-    began_short = p.e_short[p.poc_first[poc]]
+    first = p.poc_first[poc]
+    poc_start = p.e_decom[first]
+    began_short = p.e_short[first]
     age = f.cla_age
-    cohort = (age >= 0) & (age < 16) & (poc_start <= care_since) & ~began_short
+    under_16 = (age >= 0) & (age < 16)
+    unknown = under_16 & ~p.poc_start_known[poc]
+    if unknown.any():
+        n = int(np.count_nonzero(unknown))
+        raise NotAvailable(
+            f"long-term placement stability: for {n} of the {int(np.count_nonzero(under_16))} "
+            f"children under 16 looked after on {long_date(f.end)} the returns do not reach the "
+            "start of their period of care (an episode with RNE S), so whether they have been "
+            f"looked after since {long_date(care_since)} cannot be determined: add earlier "
+            "returns, or check those children's episodes"
+        )
+    cohort = under_16 & (poc_start <= care_since) & ~began_short
     carer_start = p.e_decom[p.chain_first[p.e_chain[rows]]]
     return Measure(
         "percent",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from reportgen.core.config import ReportParams
+from reportgen.core.config import DisclosurePolicy, ReportParams
 from reportgen.core.errors import TemplateError
 from reportgen.core.formatting import (
     MARKER_CELL,
@@ -36,7 +36,7 @@ from reportgen.model import (
     Section,
     Table,
 )
-from reportgen.report import data_quality, key_messages
+from reportgen.report import data_quality, key_messages, outlook_parts
 from reportgen.report import narrative as nv
 from reportgen.report.context import Context, Results
 from reportgen.report.narrative_context import NarrativeContext
@@ -149,6 +149,46 @@ def trend_table(results: list[IndicatorResult], caption: str, period: str) -> Ta
         rows=rows,
         numeric_columns=tuple(range(1, len(years) + 3)),
         source=SOURCE_LINE,
+    )
+
+
+def disclosure_applied(params: ReportParams) -> str:
+    """Appendix A's account of small-number rules other than the default (``disclosure:``).
+
+    Says exactly what was applied, so a paper written with suppression off or weakened never
+    claims that small counts are withheld.
+    """
+    policy = params.disclosure
+    name = params.authority_name
+    if policy.min_count <= 1:
+        first = (
+            f"{name}'s own figures are NOT withheld in this paper: its author turned off the "
+            "withholding of small numbers (disclosure: min_count 1), so counts of 1 to 4 "
+            "children, and rates and percentages made from them, are shown as they are; it must "
+            "not be published as it stands"
+        )
+    else:
+        k = policy.min_count
+        first = (
+            f"{name}'s own figures are withheld where they would show a small number, set for "
+            f"this paper at fewer than {k} (the usual threshold is 5): in the tables, '<{k}' "
+            f"marks a count of fewer than {k} (and a rate or percentage made from one)"
+        )
+        if policy.secondary:
+            first += (
+                ", and 'withheld' a figure withheld so that a small number cannot be worked out "
+                "from it by subtraction"
+            )
+        else:
+            first += (
+                "; other figures are NOT withheld to protect them (secondary suppression is off), "
+                "so a withheld figure may be worked out from a total and its other parts"
+            )
+    return (
+        f"{first}; zero is shown. England and neighbour figures keep the DfE's markers: "
+        "'withheld' a figure the DfE suppressed, '<0.5%' a percentage that rounds to zero, and "
+        "'n/a' a figure that is not applicable or not published. The table lists the figures "
+        f"withheld for {params.period} and why, never their values"
     )
 
 
@@ -324,6 +364,14 @@ PARTS: dict[str, Callable[[Context], list[Block]]] = {
     "appendices_list": part_appendices_list,
     **{name: _own(name) for name in OWN_ONLY_PARTS},
     **STANDARD_PARTS,
+    "looking_ahead": outlook_parts.part_looking_ahead,
+    "placement_market": outlook_parts.part_placement_market,
+    "financial_implications": outlook_parts.part_financial_implications,
+    "resource_implications": lambda c: (
+        c.narrative.blocks("resource_implications")
+        if c.narrative.has_own("resource_implications")
+        else outlook_parts.part_resource_implications(c)
+    ),
     "key_messages": part_key_messages,
     "targets": part_targets,
     "commitments": part_commitments,
@@ -544,14 +592,18 @@ def _appendix_a(c: Context) -> Appendix:
                     "confidentiality (small numbers), '<0.5%' a percentage that rounds to zero, and "
                     "'n/a' a figure that is not applicable or not published"
                     if params.source == "published"
-                    else f"{params.authority_name}'s own figures are withheld where they would show "
-                    "a small number: in the tables, '<5' marks a count of fewer than 5 (and a rate "
-                    "or percentage made from one), and 'withheld' a figure withheld so that a small "
-                    "number cannot be worked out from it by subtraction; zero is shown. England and "
-                    "neighbour figures keep the DfE's markers: 'withheld' a figure the DfE "
-                    "suppressed, '<0.5%' a percentage that rounds to zero, and 'n/a' a figure that "
-                    "is not applicable or not published. The table lists the figures withheld for "
-                    f"{params.period} and why, never their values"
+                    else (
+                        f"{params.authority_name}'s own figures are withheld where they would show "
+                        "a small number: in the tables, '<5' marks a count of fewer than 5 (and a rate "
+                        "or percentage made from one), and 'withheld' a figure withheld so that a small "
+                        "number cannot be worked out from it by subtraction; zero is shown. England and "
+                        "neighbour figures keep the DfE's markers: 'withheld' a figure the DfE "
+                        "suppressed, '<0.5%' a percentage that rounds to zero, and 'n/a' a figure that "
+                        "is not applicable or not published. The table lists the figures withheld for "
+                        f"{params.period} and why, never their values"
+                    )
+                    if params.disclosure == DisclosurePolicy()
+                    else disclosure_applied(params)
                 ),
                 Table(
                     caption=f"Figures for {params.authority_name} not available for {params.period}",
@@ -570,6 +622,7 @@ def _appendix_a(c: Context) -> Appendix:
             ],
             level=1,
         ),
+        *outlook_parts.appendix_sections(c),
     ]
     return Appendix(*APPENDICES[0], sections)
 

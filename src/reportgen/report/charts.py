@@ -7,6 +7,7 @@ or software tag, so the same data give the same bytes.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -255,3 +256,148 @@ def count_trend_bars(
         f"by year. " + " ".join(parts)
     )
     return figure, alt
+
+
+def fan_chart(
+    history: dict[str, float], years: list[dict], authority_name: str
+) -> tuple[plt.Figure, str]:
+    """Fan chart: children looked after as a line, then the projection with 80% and 95% ranges.
+
+    Parameters
+    ----------
+    history
+        ``{year label: children looked after at 31 March}``.
+    years
+        Projected years: ``{"year", "at", "looked_after": {"central", "low80", "high80", "low95",
+        "high95"}}``.
+    authority_name
+        For the legend and the alt text.
+
+    Returns
+    -------
+    figure, alt_text
+    """
+    _theme()
+    labels = list(history) + [y["year"] for y in years]
+    figure, axes = plt.subplots(figsize=SIZE_IN)
+    hx = list(range(len(history)))
+    hy = list(history.values())
+    axes.plot(
+        hx, hy, label=f"{authority_name} (published)", linewidth=2, **SERIES_STYLE["authority"]
+    )
+    fx = [hx[-1]] + [len(history) + i for i in range(len(years))]
+    band = {k: [hy[-1]] + [y["looked_after"][k] for y in years] for k in years[0]["looked_after"]}
+    axes.fill_between(
+        fx, band["low95"], band["high95"], color=PALETTE[0], alpha=0.15, label="95% range"
+    )
+    axes.fill_between(
+        fx,
+        band["low80"],
+        band["high80"],
+        color=PALETTE[0],
+        alpha=0.3,
+        label="80% range",
+        hatch="//",
+    )
+    axes.plot(
+        fx,
+        band["central"],
+        linestyle="--",
+        marker="D",
+        color=PALETTE[0],
+        linewidth=1.5,
+        label="Most likely",
+    )
+    for x, y in zip(hx, hy, strict=True):
+        axes.annotate(
+            f"{y:,.0f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
+        )
+    for x, y in zip(fx[1:], band["central"][1:], strict=True):
+        axes.annotate(
+            f"{y:,.0f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
+        )
+    axes.set_xticks(range(len(labels)), labels)
+    axes.set_ylabel("Children looked after at 31 March")
+    axes.set_xlabel("Year ending 31 March")
+    axes.set_ylim(bottom=0)
+    axes.legend(frameon=False, loc="lower left", ncols=4, fontsize=8)
+    sns.despine(figure)
+    past = "; ".join(f"{k}: {v:,.0f}" for k, v in history.items())
+    ahead = "; ".join(_alt_year(y["year"], y["looked_after"]) for y in years)
+    alt = (
+        f"Fan chart of children looked after by {authority_name} at 31 March: the published "
+        f"figures ({past}), then the projection ({ahead})."
+    )
+    return figure, alt
+
+
+def provider_bars(
+    shares: dict[str, dict[str, float | None]], labels: dict[str, str]
+) -> tuple[plt.Figure, str]:
+    """Grouped bars of the share of children by placement provider, for each series.
+
+    Parameters
+    ----------
+    shares
+        ``{series name: {provider key: percent or None}}`` (authority, England, neighbours).
+    labels
+        Provider key to the label shown.
+
+    Returns
+    -------
+    figure, alt_text
+    """
+    _theme()
+    rows = [
+        {"Provider": textwrap.fill(labels[key], 12), "Series": name, "Percent": value}
+        for name, values in shares.items()
+        for key, value in values.items()
+        if key in labels and isinstance(value, int | float) and not is_missing(value)
+    ]
+    frame = pd.DataFrame(rows, columns=["Provider", "Series", "Percent"])
+    if frame.empty:
+        raise NoDataError("providers")
+    figure, axes = plt.subplots(figsize=SIZE_IN)
+    sns.barplot(
+        frame, x="Provider", y="Percent", hue="Series", palette=PALETTE[: len(shares)], ax=axes
+    )
+    _mark_bars(axes)
+    axes.set_xlabel("")
+    axes.set_ylabel("Children looked after (%)")
+    axes.tick_params(axis="x", labelsize=8)
+    axes.legend(frameon=False, fontsize=8, ncols=len(shares), loc="upper right")
+    sns.despine(figure)
+    parts = [
+        f"{name}: "
+        + ", ".join(
+            f"{labels[k]} {v:.0f}%"
+            for k, v in values.items()
+            if k in labels and isinstance(v, int | float) and not is_missing(v)
+        )
+        for name, values in shares.items()
+    ]
+    alt = (
+        "Bar chart of the share of children looked after by placement provider. "
+        + "; ".join(parts)
+        + "."
+    )
+    return figure, alt
+
+
+def _rounding_unit(width: float) -> int:
+    from reportgen.analysis.forecast import rounding_unit
+
+    return rounding_unit(width)
+
+
+def _alt_year(year: str, band: dict[str, float]) -> str:
+    """One projected year for the alt text, rounded as the paper rounds it."""
+    unit = _rounding_unit(band["high80"] - band["low80"])
+
+    def r(v: float) -> str:
+        return f"{round(v / unit) * unit:,.0f}"
+
+    return (
+        f"{year}: most likely about {r(band['central'])}, 80% range {r(band['low80'])} to "
+        f"{r(band['high80'])}, 95% range {r(band['low95'])} to {r(band['high95'])}"
+    )

@@ -58,6 +58,8 @@ class Context:
         Ids of the indicators shown in the body's tables, in order (filled while laying out).
     narrative
         The narrative renderer (``reportgen.report.assemble.Narrative``) parts call for their text.
+    extra
+        Data parts load once and share (the outlook: ``work/outlook.json``).
     """
 
     params: ReportParams
@@ -68,6 +70,7 @@ class Context:
     appendix_titles: list[tuple[str, str]] = field(default_factory=list)
     shown: list[str] = field(default_factory=list)
     narrative: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

@@ -172,7 +172,7 @@ def _rule_table(
 
 def appendix(summary: dict[str, Any], letter: str, params: ReportParams) -> Appendix:
     """The data-quality appendix for the summary of :func:`summarise`."""
-    from reportgen.sources.ssda903.read import year_label
+    from reportgen.core.periods import year_label
 
     name, label = params.authority_name, year_label(summary["year"])
     kind = "synthetic " if params.source == "synthetic" else ""

@@ -212,6 +212,8 @@ def unavailable_sentence(result: IndicatorResult, previous_label: str, variant: 
         "x": "the {period} figure is not available",
         "not published": "the DfE has not yet published the {period} figure",
         "not available": "the {period} figure is not available from the data supplied",
+        "needs published data": "the {period} figure needs the DfE's published data (it is not "
+        "computed from 903 returns)",
         "suppressed": "the {period} figure is fewer than 5 and is withheld to protect confidentiality",
         "secondary": "the {period} figure is withheld so that a small number cannot be worked out from it",
     }.get(result.marker or "not published", "the DfE has not published the {period} figure")

@@ -10,6 +10,7 @@ from typing import Any
 
 from reportgen.core.authorities import display_name, lookup
 from reportgen.core.formatting import format_date, format_duration, format_value, is_missing, whole
+from reportgen.indicators import registry
 from reportgen.indicators.result import IndicatorResult
 from reportgen.report import narrative as nv
 from reportgen.report.context import Context
@@ -87,6 +88,12 @@ class NarrativeContext:
     def unavailable(self, indicator_id: str) -> str:
         """Why the indicator's figure is not available."""
         return about(indicator_id) + nv.unavailable_sentence(self.result(indicator_id), self.c.prev)
+
+    @staticmethod
+    def table_ids(name: str) -> str:
+        """The ids a comparison table shows, as declared in the registry (``Indicator.shown``),
+        for ``[table: <caption> | {{ table_ids("<name>") }}]``."""
+        return ", ".join(ind.id for ind in registry.shown_in(name))
 
     @staticmethod
     def clause(text: str, joiner: str = ", ") -> str:
@@ -212,6 +219,7 @@ class NarrativeContext:
             "say": self.say,
             "unavailable": self.unavailable,
             "clause": self.clause,
+            "table_ids": self.table_ids,
             "flows": self.flows,
             "reasons_ceased": self.reasons_ceased,
             "placement_mix": self.placement_mix,

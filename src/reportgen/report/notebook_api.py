@@ -1,8 +1,14 @@
 """What the report notebooks call: compute one family's indicators, draw its charts, write its JSON.
 
-A notebook holds only its parameters cell and calls to this module (``run_section``), so the
-same code runs in the notebook, in tests and in the batch runner. Output, under ``work_dir``:
-``<family>.json`` (a :class:`~reportgen.indicators.result.SectionResult`) and ``<family>_*.png``.
+A notebook holds only its parameters cell and calls to this module (``resolve_params``,
+``run_section``, ``summary_table``, ``show_charts``), so the same code runs in the notebook, in tests
+and in the batch runner. Output, under ``work_dir``: ``<family>.json`` (a
+:class:`~reportgen.indicators.result.SectionResult`) and ``<family>_*.png``.
+
+Two routes give a notebook its parameters: an analyst sets plain values (``authority``,
+``period``, ``source``, ...) in the parameters cell or with ``papermill -p``, and
+:func:`resolve_params` loads them with :func:`~reportgen.core.config.load_params`, as
+``make report`` does; the report runner injects ``params``, the whole validated parameters.
 """
 
 from __future__ import annotations
@@ -16,34 +22,20 @@ import pandas as pd
 
 from reportgen.analysis import suppression
 from reportgen.core.config import ReportParams, load_params
-from reportgen.core.errors import ParamsError
+from reportgen.core.errors import ParamsError, ReportgenError
 from reportgen.core.formatting import format_cell
-from reportgen.indicators import published
+from reportgen.core.paths import PROJECT_ROOT
+from reportgen.indicators import published, registry
 from reportgen.indicators.result import ChartRef, IndicatorResult, SectionResult
 from reportgen.report import charts
 
 FAMILIES = ("sufficiency", "adoption", "care_leavers")
-CHART_STEMS = frozenset(
-    {"sufficiency_cla_rate", "sufficiency_placements", "adoption_orders", "care_leavers_outcomes"}
-)
+CHART_STEMS = frozenset(registry.CHARTS)
 """Every chart a notebook may draw (one with no published figures is left out)."""
 
-PLACEMENT_GROUPS = {
-    "placement_foster_pct": "Foster placements",
-    "placement_childrens_homes_pct": "Secure and children's homes",
-    "placement_supported_accommodation_pct": "Supported accommodation",
-    "placement_with_parents_pct": "Placed with parents",
-    "placement_placed_for_adoption_pct": "Placed for adoption",
-    "placement_other_residential_pct": "Other residential",
-    "placement_residential_schools_pct": "Residential schools",
-    "placement_other_pct": "Other placements",
-}
-CARE_LEAVER_MEASURES = {
-    "cl_19_21_eet_pct": "19-21: in education, employment or training",
-    "cl_19_21_suitable_accom_pct": "19-21: in suitable accommodation",
-    "cl_17_18_eet_pct": "17-18: in education, employment or training",
-    "cl_17_18_suitable_accom_pct": "17-18: in suitable accommodation",
-}
+# Which indicators each chart shows, and their bar labels, are declared in the registry
+# (``Indicator.shown``); these are read afresh for each section, so a declaration added at run
+# time (a test's temporary registry) reaches the charts too.
 
 
 def compute_indicators(family: str, params: ReportParams) -> list[IndicatorResult]:
@@ -101,23 +93,25 @@ def _chart_builders(
     name = section.authority_name
     period = section.period
     found = {r.id: r for r in section.indicators}
+    (rate_id,) = registry.chart_labels("sufficiency_cla_rate")
+    placement_groups = registry.chart_labels("sufficiency_placements")
+    orders = registry.chart_labels("adoption_orders")
+    care_leaver_measures = registry.chart_labels("care_leavers_outcomes")
     if family == "sufficiency":
-        placements = [i for i in PLACEMENT_GROUPS if i in found]
+        placements = [i for i in placement_groups if i in found]
         return [
             (
                 "sufficiency_cla_rate",
                 f"Children looked after per 10,000 children aged under 18, {name}, England and "
                 "statistical neighbours",
-                lambda: charts.trend_chart(
-                    found["cla_rate_per_10k"], name, "Rate per 10,000 children"
-                ),
+                lambda: charts.trend_chart(found[rate_id], name, "Rate per 10,000 children"),
             ),
             (
                 "sufficiency_placements",
                 f"Children looked after at 31 March by placement type, {period} (per cent)",
                 lambda: charts.comparison_bars(
                     [found[i] for i in placements],
-                    [PLACEMENT_GROUPS[i] for i in placements],
+                    [placement_groups[i] for i in placements],
                     name,
                     f"children looked after at 31 March by placement type, {period}",
                 ),
@@ -129,13 +123,13 @@ def _chart_builders(
                 "adoption_orders",
                 f"Children who left care through adoption or a special guardianship order, {name}",
                 lambda: charts.count_trend_bars(
-                    [found["adopted"], found["sgo"]],
-                    ["Adopted", "Special guardianship orders"],
+                    [found[i] for i in orders],
+                    list(orders.values()),
                     name,
                 ),
             )
         ]
-    measures = [i for i in CARE_LEAVER_MEASURES if i in found]
+    measures = [i for i in care_leaver_measures if i in found]
     return [
         (
             "care_leavers_outcomes",
@@ -143,7 +137,7 @@ def _chart_builders(
             f"{period} (per cent)",
             lambda: charts.comparison_bars(
                 [found[i] for i in measures],
-                [CARE_LEAVER_MEASURES[i] for i in measures],
+                [care_leaver_measures[i] for i in measures],
                 name,
                 f"care leavers' activity and accommodation around their birthday, {period}",
             ),
@@ -182,7 +176,98 @@ def read_section(work_dir: Path, family: str) -> SectionResult:
     return SectionResult.model_validate_json(section_path(work_dir, family).read_text())
 
 
-def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> SectionResult:
+def _project_path(value: str | Path | None) -> Path | None:
+    """A path given in a notebook: relative paths are taken from the project folder (a notebook
+    runs in its own folder, ``notebooks/reports``, which nobody means)."""
+    if value is None:
+        return None
+    path = Path(value)
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def _text(value: object) -> str | None:
+    """``papermill -p period 2024`` or ``-p authority 855`` arrive as ints: use them as text."""
+    return None if value is None else str(value)
+
+
+def _short_reportgen_errors() -> None:
+    """In Jupyter, show a :class:`ReportgenError` as its one-line message, as the CLI does
+    (``%tb`` still shows the full traceback); outside IPython, do nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def one_line(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None):
+        shell.showtraceback((etype, value, tb), exception_only=True)
+
+    shell.set_custom_exc((ReportgenError,), one_line)
+
+
+def resolve_params(
+    params: dict[str, Any] | None = None,
+    *,
+    authority: str | int | None = None,
+    period: str | int | None = None,
+    source: str | None = None,
+    input: str | Path | None = None,
+    layout: str | None = None,
+    out: str | Path | None = None,
+    params_file: str | Path | None = None,
+) -> ReportParams:
+    """A notebook's report parameters, from its parameters cell.
+
+    Parameters
+    ----------
+    params
+        The whole validated parameters, as the report runner injects them
+        (``ReportParams.to_notebook_parameters``); when given, the plain values are ignored.
+    authority, period, source, input, layout, out, params_file
+        What an analyst sets in the parameters cell or with ``papermill -p``: the same values
+        as ``make report`` takes (``AUTHORITY=``, ``PERIOD=``, ... ``PARAMS=``), loaded the
+        same way (:func:`~reportgen.core.config.load_params`: ``params/defaults.yaml``, the
+        authority's file, then these). ``None`` means not given. Relative paths are taken
+        from the project folder.
+
+    Returns
+    -------
+    ReportParams
+
+    Raises
+    ------
+    ReportgenError
+        The CLI's error for the same bad value (unknown authority, a period with no published
+        data, ...); in Jupyter it is shown as that one line.
+    """
+    if params is not None:
+        return ReportParams.from_notebook_parameters(params)
+    _short_reportgen_errors()
+    return load_params(
+        _text(authority),
+        _text(period),
+        source=source,
+        input=_project_path(input),
+        layout=layout,
+        out=_project_path(out),
+        params_file=_project_path(params_file),
+    )
+
+
+def default_work_dir(params: ReportParams) -> Path:
+    """Where a notebook run by hand writes: ``out/<code>/<period>/work`` under the project
+    (or under ``params.out`` when that is absolute)."""
+    work = params.out_dir / "work"
+    return work if work.is_absolute() else PROJECT_ROOT / work
+
+
+def run_section(
+    family: str,
+    params: ReportParams | dict[str, Any] | None,
+    work_dir: str | Path | None = None,
+) -> SectionResult:
     """Everything a report notebook does: indicators, charts and JSON for one family.
 
     Parameters
@@ -190,15 +275,17 @@ def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> Se
     family
         ``sufficiency``, ``adoption`` or ``care_leavers``.
     params
-        The validated report parameters as literal values (``ReportParams.to_notebook_parameters``);
-        None (an analyst running the notebook by hand) means the defaults (``load_params()``).
+        The report parameters (:func:`resolve_params`), or the validated parameters as literal
+        values (``ReportParams.to_notebook_parameters``); None means the defaults
+        (``load_params()``).
     work_dir
-        Folder for the JSON and PNG files.
+        Folder for the JSON and PNG files; None: :func:`default_work_dir`.
     """
-    report_params = (
-        load_params() if params is None else ReportParams.from_notebook_parameters(params)
-    )
-    folder = Path(work_dir)
+    if isinstance(params, ReportParams):
+        report_params = params
+    else:
+        report_params = resolve_params(params) if params is not None else load_params()
+    folder = Path(work_dir) if work_dir is not None else default_work_dir(report_params)
     folder.mkdir(parents=True, exist_ok=True)
     section = SectionResult(
         family=family,
@@ -219,7 +306,7 @@ def run_section(family: str, params: dict[str, Any] | None, work_dir: str) -> Se
     return section
 
 
-def show_charts(section: SectionResult, work_dir: str) -> list[Any]:
+def show_charts(section: SectionResult, work_dir: str | Path) -> list[Any]:
     """The section's charts as IPython images, for display in a notebook."""
     from IPython.display import Image
 
@@ -241,3 +328,53 @@ def summary_frame(section: SectionResult) -> pd.DataFrame:
             for r in section.indicators
         ]
     ).set_index("id")
+
+
+WHOLE_TABLE_OPTIONS = (
+    "display.max_rows",
+    None,
+    "display.max_columns",
+    None,
+    "display.max_colwidth",
+    None,
+    "display.width",
+    None,
+)
+"""pandas display options under which :class:`WholeTable` renders: every row, column and
+character (pandas' defaults show 10 of 78 rows and cut ids and labels at 50 characters)."""
+
+
+class WholeTable:
+    """A table that Jupyter (and so the executed notebook and its HTML) shows whole.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    caption
+        Shown above it in HTML.
+    """
+
+    def __init__(self, frame: pd.DataFrame, caption: str = ""):
+        self.frame = frame
+        self.caption = caption
+
+    def _repr_html_(self) -> str:
+        with pd.option_context(*WHOLE_TABLE_OPTIONS):
+            html = self.frame.to_html(notebook=True)
+        if not self.caption:
+            return html
+        from html import escape
+
+        return f"<p><strong>{escape(self.caption)}</strong></p>\n{html}"
+
+    def __repr__(self) -> str:
+        with pd.option_context(*WHOLE_TABLE_OPTIONS):
+            text = self.frame.to_string()
+        return f"{self.caption}\n{text}" if self.caption else text
+
+
+def summary_table(section: SectionResult) -> WholeTable:
+    """:func:`summary_frame` for display: every indicator, with full ids and labels."""
+    caption = f"{section.authority_name}, {section.period} ({section.source} data)"
+    return WholeTable(summary_frame(section), caption)

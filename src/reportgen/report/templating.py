@@ -17,6 +17,8 @@ The rendered Markdown is read block by block (blocks are separated by blank line
 from __future__ import annotations
 
 import re
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -31,7 +33,7 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2 import TemplateError as JinjaError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from reportgen.core.errors import TemplateError
 from reportgen.core.paths import PROJECT_ROOT, TEMPLATES_DIR
@@ -44,8 +46,125 @@ _FIGURE = re.compile(r"^\[figure:\s*([\w-]+)\s*\]$")
 _TABLE = re.compile(r"^\[table:\s*(.+?)\s*\|\s*([\w\s,]+?)\s*\]$", re.DOTALL)
 
 
+MAX_ITEMS = 1_000_000
+"""Longest string or list an expression may make (repetition, ``+``, padding, format widths)."""
+MAX_INT_BITS = 4096
+"""Largest integer (in bits) ``**`` and ``*`` may make: ``9**(9**9)`` is refused at once."""
+RENDER_SECONDS = 10.0
+"""Wall-clock limit for rendering one template."""
+MAX_OUTPUT = 2_000_000
+"""Most characters one template may render."""
+
+_DEADLINE = threading.local()
+_WIDE_FORMAT = re.compile(r"%[-#0 +]*(\*|\d{7,})|\.(\*|\d{7,})|\{[^{}]*:[^{}]*\d{7,}")
+_PADDING = frozenset({"center", "ljust", "rjust", "zfill", "expandtabs"})
+
+
+class _Refused(Exception):
+    """An expression a template may not evaluate (it would take too much time or memory)."""
+
+
+def _check_time() -> None:
+    deadline = getattr(_DEADLINE, "at", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _Refused(f"rendering took more than {RENDER_SECONDS:g} s: simplify the template")
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+class _BoundedRange:
+    """``range()`` in templates: at most the sandbox's 100,000 items, and the render's time limit
+    checked at every step (so nested loops cannot run for ever)."""
+
+    def __init__(self, *args: int):
+        self._range = safe_range(*args)
+
+    def __iter__(self) -> Any:
+        for item in self._range:
+            _check_time()
+            yield item
+
+    def __len__(self) -> int:
+        return len(self._range)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._range[index]
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox, bounded in time and memory.
+
+    Refuses huge powers and products of integers, repetition or concatenation making a string or
+    list longer than :data:`MAX_ITEMS`, padding and format widths beyond it; ``range`` is checked
+    against the render's time limit (:data:`RENDER_SECONDS`).
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = _BoundedRange
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_time()
+        ints = isinstance(left, int) and isinstance(right, int)
+        if operator == "**" and ints and right > 0 and abs(left) > 1:
+            if right * abs(left).bit_length() > MAX_INT_BITS:
+                raise _Refused(f"{left} ** {right} is too large a number")
+        elif operator == "*" and ints:
+            if abs(left).bit_length() + abs(right).bit_length() > MAX_INT_BITS:
+                raise _Refused("the product is too large a number")
+        elif operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if _size(seq) is not None and isinstance(times, int):
+                    if _size(seq) * times > MAX_ITEMS:
+                        raise _Refused(f"repeating makes more than {MAX_ITEMS:,} items")
+        elif operator == "+" and _size(left) is not None and _size(right) is not None:
+            if _size(left) + _size(right) > MAX_ITEMS:
+                raise _Refused(f"joining makes more than {MAX_ITEMS:,} items")
+        elif operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+            raise _Refused("a format width or precision too large")
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Any:
+        """``str.format``/``format_map`` as the sandbox wraps them, refusing huge widths."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None and _WIDE_FORMAT.search(value.__self__):
+            raise _Refused("a format width or precision too large")
+        return wrapped
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _check_time()
+        owner = getattr(__obj, "__self__", None)
+        name = getattr(__obj, "__name__", "")
+        if isinstance(owner, str | bytes | list | tuple):
+            values = [*args, *kwargs.values()]
+            if name in _PADDING and any(isinstance(v, int) and v > MAX_ITEMS for v in values):
+                raise _Refused(f"{name}() to more than {MAX_ITEMS:,} characters")
+            if name == "replace" and len(args) > 1 and _size(args[1]):
+                if len(owner) * max(1, _size(args[1])) > MAX_ITEMS:
+                    raise _Refused(f"replace() could make more than {MAX_ITEMS:,} characters")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        values = [*args, *kwargs.values()]
+        if any(isinstance(v, int) and not isinstance(v, bool) and v > MAX_ITEMS for v in values):
+            raise _Refused(f"|{name} with a number over {MAX_ITEMS:,}")
+        if name == "format" and isinstance(value, str) and _WIDE_FORMAT.search(value):
+            raise _Refused("a format width or precision too large")
+        return original(value, *args, **kwargs)
+
+    return bounded
+
+
 def environment(folders: list[Path], inline: dict[str, str] | None = None) -> SandboxedEnvironment:
     """A sandboxed Jinja environment reading templates from ``inline`` sources, then ``folders``.
+
+    Rendering is bounded (:class:`BoundedSandbox`, :func:`render_text`).
 
     Parameters
     ----------
@@ -54,7 +173,7 @@ def environment(folders: list[Path], inline: dict[str, str] | None = None) -> Sa
     inline
         Template sources by name (``"purpose.md"``), searched first.
     """
-    return SandboxedEnvironment(
+    env = BoundedSandbox(
         loader=ChoiceLoader(
             [DictLoader(inline or {}), FileSystemLoader([str(f) for f in folders])]
         ),
@@ -64,6 +183,9 @@ def environment(folders: list[Path], inline: dict[str, str] | None = None) -> Sa
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    for name in ("center", "indent", "truncate", "wordwrap", "format", "batch", "slice"):
+        env.filters[name] = _bounded_filter(name, env.filters[name])
+    return env
 
 
 def _where(error: BaseException, fallback: str) -> str:
@@ -92,7 +214,15 @@ def render_text(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
     """
     try:
         template = env.get_template(name)
-        return template.render(**context)
+        _DEADLINE.at = time.monotonic() + RENDER_SECONDS
+        chunks, length = [], 0
+        for chunk in template.generate(**context):
+            length += len(chunk)
+            if length > MAX_OUTPUT:
+                raise _Refused(f"the text is longer than {MAX_OUTPUT:,} characters")
+            _check_time()
+            chunks.append(chunk)
+        return "".join(chunks)
     except TemplateNotFound:
         raise TemplateError(f"narrative template '{name}' not found") from None
     except TemplateSyntaxError as error:
@@ -100,10 +230,14 @@ def render_text(env: SandboxedEnvironment, name: str, context: dict[str, Any]) -
     except (JinjaError, Exception) as error:  # noqa: BLE001 - any template failure
         if isinstance(error, TemplateError):
             raise
+        if isinstance(error, _Refused):
+            raise TemplateError(f"{_where(error, name)}: refused: {error}") from None
         what = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise TemplateError(
             f"{_where(error, name)}: {type(error).__name__}: {what}"
         ).with_traceback(None) from None
+    finally:
+        _DEADLINE.at = None
 
 
 def parse_blocks(

@@ -34,7 +34,7 @@ from reportgen.run.tasks import Outcome, Task
 if TYPE_CHECKING:
     pass
 
-NOTEBOOKS_PER_REPORT = 3
+NOTEBOOKS_PER_REPORT = 4
 UNCHANGED = "unchanged since the last run (--resume)"
 
 

@@ -81,6 +81,7 @@ def _init_worker(
     parent_pid: int, state_dir: str, timeout: float | None
 ) -> None:  # pragma: no cover - runs in the worker processes
     global _KERNEL, _STATE_FILE
+    die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the batch's process handles Ctrl-C
     _KERNEL = ReusableKernel(timeout=timeout)
     _STATE_FILE = Path(state_dir) / f"{os.getpid()}.json"
@@ -93,6 +94,42 @@ def _init_worker(
     threading.Thread(
         target=_watchdog, args=(parent_pid, stop, terminate), name="watchdog", daemon=True
     ).start()
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a process gets when its parent dies."""
+
+
+def die_with_parent(parent_pid: int) -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    The watchdog thread cannot run while the worker is stuck in one long C call (a huge
+    calculation holds the interpreter), so a SIGKILLed batch would leave the worker behind; with
+    this the kernel does it. Elsewhere than Linux it does nothing (the watchdog still works).
+
+    Parameters
+    ----------
+    parent_pid
+        The batch's process: if it is already gone, this process exits at once.
+
+    Returns
+    -------
+    bool
+        True when the death signal was set.
+    """
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        done = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    return done
 
 
 def _watchdog(

@@ -3,7 +3,10 @@
 Everything is written to a staging folder beside the final one and renamed into place at the
 end, so a failure never leaves a half-written report. A failed notebook (with papermill's error
 banner) and a ``reason.txt`` are kept under ``out/<code>/.failed/<period>/``, for a
-:class:`~reportgen.core.errors.ReportgenError` and for any unexpected exception alike.
+:class:`~reportgen.core.errors.ReportgenError` and for any unexpected exception alike; for a
+report from 903 data only ``reason.txt`` is kept unless ``privacy: {keep_failed_notebooks: true}``
+(:func:`_keep_failure`). Every paper is scanned for child identifiers before it is renamed into
+place (:func:`check_privacy`).
 
 ``run.json`` records a ``fingerprint`` of the parameters, the hashes of every input and the code
 version (:func:`inputs_fingerprint`): ``reportgen reports --resume`` skips a report whose .docx
@@ -12,6 +15,7 @@ exists and whose fingerprint has not changed (:func:`is_up_to_date`).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -29,13 +33,16 @@ from papermill.exceptions import PapermillExecutionError
 
 from reportgen import __version__
 from reportgen.core.config import ReportParams
-from reportgen.core.errors import NotebookError, ReportgenError
+from reportgen.core.errors import NotebookError, OutputError, PrivacyError, ReportgenError
 from reportgen.core.paths import DATA_DIR, NOTEBOOKS_DIR, TEMPLATES_DIR
+from reportgen.core.redact import redact
 from reportgen.docx import write_report
+from reportgen.model import Report
 from reportgen.report import data_quality
 from reportgen.report.assemble import build_report
 from reportgen.report.notebook_api import FAMILIES, read_section
 from reportgen.report.officer_sections import check_required, still_to_write
+from reportgen.report.outlook import check_params as check_outlook
 from reportgen.run.kernels import ReusableKernel, run_notebook
 
 PACKAGES = ("papermill", "nbclient", "nbconvert", "pandas", "seaborn", "matplotlib", "python-docx")
@@ -43,6 +50,9 @@ PACKAGES = ("papermill", "nbclient", "nbconvert", "pandas", "seaborn", "matplotl
 COMMIT_LOCK = threading.Lock()
 """Held while a finished (or failed) staging folder is renamed into place: a batch worker's
 watchdog takes it before abandoning the run, so it never interrupts a rename half-way."""
+
+NOTEBOOKS = (*FAMILIES, "forecast")
+"""The notebooks a report runs, in order: the three families, then "Looking ahead" and costs."""
 
 
 @dataclass
@@ -97,7 +107,8 @@ def input_hashes(params: ReportParams) -> dict[str, str]:
     from reportgen.core.paths import AUTHORITY_PARAMS_DIR, PARAMS_DIR
     from reportgen.report.officer_sections import own_folder
 
-    files = sorted(DATA_DIR.glob("*.parquet")) + [NOTEBOOKS_DIR / f"{f}.ipynb" for f in FAMILIES]
+    files = sorted(DATA_DIR.glob("*.parquet")) + [NOTEBOOKS_DIR / f"{f}.ipynb" for f in NOTEBOOKS]
+    files += [PARAMS_DIR / "costs.yaml", DATA_DIR.parent / "forecast_backtest.json"]
     files += [PARAMS_DIR / "defaults.yaml", AUTHORITY_PARAMS_DIR / f"{params.authority_code}.yaml"]
     files += _files_under(own_folder(params)) + _files_under(TEMPLATES_DIR)
     if params.input is not None:
@@ -318,16 +329,89 @@ def _move_into_place(staging: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _child_ids(params: ReportParams) -> list[str]:
+    """CHILD ids of the 903 returns a report was made from (none for other sources)."""
+    if params.source != "ssda903" or params.input is None:
+        return []
+    from reportgen.indicators.engine import load_history
+
+    ids: set[str] = set()
+    for frame in load_history(params.input).tables.values():
+        if "CHILD" in frame.columns:
+            ids.update(frame["CHILD"].dropna().astype(str))
+    return sorted(ids)
+
+
+def check_privacy(report: Report, docx: Path, params: ReportParams) -> None:
+    """Refuse a paper that holds anything shaped like a child identifier.
+
+    Every written .docx goes through :func:`reportgen.analysis.privacy.find_identifiers` (UPNs,
+    full postcodes, dd/mm/YYYY dates, the return's CHILD ids) unless the author set
+    ``privacy: {allow_findings: true}``.
+
+    Raises
+    ------
+    PrivacyError
+        Naming what was found and in which part of the paper, never the value itself.
+    """
+    if params.privacy.allow_findings:
+        return
+    from reportgen.analysis.privacy import document_text, find_identifiers
+
+    found = find_identifiers(document_text(docx), _child_ids(params))
+    if not found:
+        return
+    parts = [s for s in report.sections] + [s for a in report.appendices for s in a.sections]
+    places = []
+    for kind, value in found:
+        where = next(
+            (f"'{s.heading}'" for s in parts if value.lower() in repr(s).lower()),
+            "the front sheet, headers or document properties",
+        )
+        places.append(f"a {kind} in {where}")
+    places = list(dict.fromkeys(places))
+    raise PrivacyError(
+        f"the paper for {params.authority_name} {params.period} would carry child identifiers: "
+        f"{'; '.join(places)}. Remove them from the officer text or templates (or, if they are "
+        "not identifiers, set privacy: {allow_findings: true} in params); nothing was written"
+    )
+
+
 def _keep_failure(staging: Path, params: ReportParams, reason: str) -> Path:
+    """Keep a failed run's notebooks and ``reason.txt`` in ``.failed/<period>/``.
+
+    The notebooks of a report from 903 data may show child-level detail: they are removed (only
+    ``reason.txt`` stays) unless the author set ``privacy: {keep_failed_notebooks: true}``, and
+    then ``RESTRICTED.txt`` says what they are.
+    """
     failed = params.out_dir.parent / ".failed" / params.period_obj.folder_name
+    reason = redact(reason)
+    restricted = params.source != "published"
     with COMMIT_LOCK:
         shutil.rmtree(failed, ignore_errors=True)
         failed.parent.mkdir(parents=True, exist_ok=True)
-        staging.rename(failed)
+        if restricted and not params.privacy.keep_failed_notebooks:
+            shutil.rmtree(staging, ignore_errors=True)
+            failed.mkdir()
+            reason += (
+                "\nThe notebooks were not kept (they may show child-level 903 detail); set "
+                "privacy: {keep_failed_notebooks: true} in params to keep them."
+            )
+        else:
+            staging.rename(failed)
+            if restricted:
+                (failed / "RESTRICTED.txt").write_text(RESTRICTED_NOTE, encoding="utf-8")
         (failed / "reason.txt").write_text(reason + "\n", encoding="utf-8")
         for item in failed.glob("*.docx"):
             item.unlink()
     return failed
+
+
+RESTRICTED_NOTE = (
+    "RESTRICTED: these notebooks were run on child-level 903 data and may show it. They are for\n"
+    "the analyst who ran the report only: never publish, share or attach them; delete this\n"
+    "folder when the failure is understood.\n"
+)
 
 
 def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> RunResult:
@@ -350,6 +434,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         With one readable line; nothing is left at ``params.out_dir`` that was not there before.
     """
     check_required(params)
+    check_outlook(params)  # costs and scenarios: a bad figure stops the run before anything runs
     if params.source == "ssda903":  # refuse a return with errors before any notebook runs
         from reportgen.indicators.engine import check_return
 
@@ -373,7 +458,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             data_quality.write(quality, staging / "work")
             timings["data_quality"] = quality_seconds
         notebooks = []
-        for family in FAMILIES:
+        for family in NOTEBOOKS:
             t0 = time.perf_counter()
             notebooks.append(_execute(family, params, staging, kernel))
             timings[f"notebook_{family}"] = round(time.perf_counter() - t0, 3)
@@ -381,6 +466,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         sections = {f: read_section(staging / "work", f) for f in FAMILIES}
         report = build_report(params, sections, staging / "work")
         docx_path = write_report(report, staging / report_filename(params))
+        check_privacy(report, docx_path, params)
         timings["assemble_and_write"] = round(time.perf_counter() - t0, 3)
         if params.keep_notebooks:
             t0 = time.perf_counter()
@@ -411,6 +497,17 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     except ReportgenError as error:
         _keep_failure(staging, params, str(error))
         raise
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
+            raise
+        # the disk is full: keeping a .failed/ copy would keep it full, so remove what was written
+        shutil.rmtree(staging, ignore_errors=True)
+        where = str(error.filename or final).replace(str(staging), str(final))  # as it would be
+        raise OutputError(
+            f"the disk is full: could not write {where} ({error.strerror or error}); nothing of "
+            f"this run was kept: free space on the disk holding {final} and run again"
+        ) from None
     except Exception as error:  # a bug or a lost kernel: keep what there is, say what happened
         _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
         raise

@@ -72,6 +72,7 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
     it is restarted, so nothing of one authority leaks into the next.
     """
     from reportgen.core.errors import NotebookError, ReportgenError
+    from reportgen.core.redact import redact
     from reportgen.run.report import run_report
 
     started = time.perf_counter()
@@ -91,7 +92,7 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
         if entered:
             restart = isinstance(error, NotebookError) or not isinstance(error, ReportgenError)
             _recover(kernel, restart)
-        text = str(error).splitlines()[0] if str(error) else ""
+        text = redact(str(error).splitlines()[0]) if str(error) else ""  # batch.json: no ids
         if not isinstance(error, ReportgenError):
             text = f"unexpected {type(error).__name__}: {text}".rstrip(": ")
         outcome = Outcome(

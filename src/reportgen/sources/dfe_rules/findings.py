@@ -93,9 +93,29 @@ def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     return frame
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell beginning with one of these is a formula (or starts one) when Excel opens the CSV."""
+
+
+def excel_safe(value: object) -> object:
+    """A cell as it may go into a CSV for Excel: text beginning with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return gets a leading single quote, so Excel shows it and never runs it
+    (formula injection); anything else is returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_findings_csv(findings: Iterable[Finding], path: Path | str) -> Path:
-    """Write the findings to a CSV (UTF-8 with a byte-order mark, for Excel), atomically."""
-    return write_csv(findings_frame(findings), path)
+    """Write the findings to a CSV (UTF-8 with a byte-order mark, for Excel), atomically.
+
+    Text cells that Excel would read as a formula are escaped (:func:`excel_safe`).
+    """
+    frame = findings_frame(findings)
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(excel_safe)
+    return write_csv(frame, path)
 
 
 def counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ import numpy as np
 import pandas as pd
 
 from reportgen.core.errors import DataError
+from reportgen.core.periods import year_label
+from reportgen.core.redact import redact
 
 TABLES: dict[str, tuple[str, ...]] = {
     "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
@@ -150,11 +153,6 @@ _YEAR_NAME = re.compile(r"^(?P<first>\d{4})(?:\s*[-_/ ]\s*(?P<second>\d{4}|\d{2}
 # Collection years and dates
 
 
-def year_label(year: int) -> str:
-    """``2025`` -> ``"2024-25"``."""
-    return f"{year - 1}-{year % 100:02d}"
-
-
 def year_start(year: int) -> pd.Timestamp:
     """First day of a collection year: 1 April of ``year - 1``."""
     return pd.Timestamp(year - 1, 4, 1)
@@ -248,7 +246,7 @@ class FileIssue:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {redact(self.message)}"
 
 
 @dataclass
@@ -415,6 +413,10 @@ def _decode(raw: bytes, name: str) -> tuple[str | None, FileIssue | None]:
     return text.removeprefix("\ufeff").removeprefix("ï»¿"), warning
 
 
+_ALL_COLUMNS = frozenset(col for cols in TABLES.values() for col in cols)
+"""Every 903 column name, to tell a header row from a child's row."""
+
+
 def _closest_table(columns: Iterable[str]) -> tuple[str, list[str], list[str]]:
     """The 903 table whose columns best match, and the columns missing from / extra to it."""
     have = set(columns)
@@ -456,19 +458,71 @@ def _parse_cells(text: str) -> pd.DataFrame:
     return cells.fillna("")
 
 
+def _semicolon_header(header: list[str]) -> bool:
+    """True when a header read as comma-separated is really a ';'-separated list of 903 columns
+    (Excel's CSV export in locales that write decimals with a comma)."""
+    if len(header) != 1 or ";" not in header[0]:
+        return False
+    names = {part.strip().strip('"').upper() for part in header[0].split(";")}
+    return any(len(names & set(columns)) >= 2 for columns in TABLES.values())
+
+
+MAX_FILE_MB = 200
+"""Largest 903 CSV read, in MB (``REPORTGEN_MAX_903_MB`` changes it). A large authority's
+Episodes file is a few MB; a bigger file is refused before it is read."""
+
+
+def max_file_bytes() -> int:
+    """The size limit for one 903 file, in bytes: :data:`MAX_FILE_MB`, or the environment
+    variable ``REPORTGEN_MAX_903_MB`` (a whole number of MB) when set.
+
+    Raises
+    ------
+    DataError
+        When ``REPORTGEN_MAX_903_MB`` is not a positive whole number.
+    """
+    text = os.environ.get("REPORTGEN_MAX_903_MB", "").strip()
+    if not text:
+        return MAX_FILE_MB * 1024 * 1024
+    if not text.isdigit() or int(text) < 1:
+        raise DataError(f"REPORTGEN_MAX_903_MB={text!r}: give a whole number of MB, such as 500")
+    return int(text) * 1024 * 1024
+
+
+def _too_large(name: str, size: int, limit: int) -> FileIssue:
+    return FileIssue(
+        name,
+        None,
+        None,
+        None,
+        f"the file is {size / 1024 / 1024:,.0f} MB, over the {limit // (1024 * 1024):,} MB "
+        "limit for a 903 CSV: check it is the right file (a 903 table is a few MB), or raise "
+        "the limit with REPORTGEN_MAX_903_MB=<MB>",
+        check="size",
+    )
+
+
 def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[FileIssue]]:
     """Read one CSV: (table name, frame, issues). The frame is None when the file is unusable."""
     name = path.name
     try:
+        size = path.stat().st_size
+        limit = max_file_bytes()
+        if size > limit:
+            return None, None, [_too_large(name, size, limit)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, None, [FileIssue(name, None, None, None, f"cannot be read ({exc.strerror})")]
+    except DataError as exc:
+        return None, None, [FileIssue(name, None, None, None, str(exc))]
     text, issue = _decode(raw, name)
+    del raw  # the text is all that is needed now: do not hold the file twice
     issues = [issue] if issue else []
     if text is None:
         return None, None, issues
     try:
         cells = _parse_cells(text)
+        del text
     except (csv.Error, ValueError) as exc:
         issues.append(FileIssue(name, None, None, None, f"is not a valid CSV ({exc})"))
         return None, None, issues
@@ -500,6 +554,22 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
             )
         )
         return None, None, issues
+    named = sum(col in _ALL_COLUMNS for col in header)
+    if named * 2 < len(header) and not _semicolon_header(header):
+        # a child's row, not column names: quote none of it
+        issues.append(
+            FileIssue(
+                name,
+                1,
+                None,
+                None,
+                f"the first row does not hold 903 column names (only {named} of its "
+                f"{len(header)} cells are): it looks like data; export the table again with "
+                "its header row",
+                check="columns",
+            )
+        )
+        return None, None, issues
     repeated = sorted({c for c in header if header.count(c) > 1})
     if repeated:
         issues.append(
@@ -514,6 +584,19 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
         return None, None, issues
 
     matches = [t for t, cols in TABLES.items() if set(cols) == set(header)]
+    if not matches and _semicolon_header(header):
+        issues.append(
+            FileIssue(
+                name,
+                1,
+                None,
+                None,
+                "this file uses ';' as the delimiter: export as comma-separated "
+                "(in Excel: Save As 'CSV UTF-8 (Comma delimited)')",
+                check="delimiter",
+            )
+        )
+        return None, None, issues
     if not matches:
         table, missing, extra = _closest_table(header)
         summary = f"(missing: {', '.join(missing) or 'none'}; extra: {', '.join(extra) or 'none'})"

@@ -15,6 +15,7 @@ Check (``Problem.check``)   What it finds
                             (``folder_year``, warning)
 ``columns``                 columns that match no 903 table: one problem per missing or extra
                             column, naming the closest table
+``delimiter``               a file with ';' between its columns (export as comma-separated)
 ``row_width``               a row with more cells than the header has columns
 ``duplicate_table``         two files holding the same table
 ``missing_table``           no Header or no Episodes table
@@ -31,6 +32,9 @@ Check (``Problem.check``)   What it finds
                             the year started (warning)
 ``overlap``                 an episode starting before the child's previous episode ended
 ``x1_chain``                REC X1 (care continues) with no next episode starting on DEC
+``continuity``              across two consecutive returns (:func:`check_continuity`): children
+                            looked after at the end of one + starts - cessations in the next
+                            differ from the next one's children at its end (warning)
 ==========================  ======================================================================
 
 Checks are vectorised with pandas (England-sized returns take a few seconds); Python loops run only
@@ -50,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen import codes
+from reportgen.core.redact import WITHHELD, redact, redact_value
 from reportgen.sources.ssda903.read import (
     DATE_COLUMNS,
     KEY_COLUMNS,
@@ -115,15 +120,17 @@ class Problem:
     check: str = ""
 
     def __str__(self) -> str:
+        """File, row and column; never the CHILD id, a date or an identifying value (those go
+        to the findings file, ``reportgen validate --csv``)."""
         parts = [self.file]
         if self.row is not None:
             parts.append(f"row {self.row}")
-        if self.child:
-            parts.append(f"child {self.child}")
         if self.column:
             parts.append(f"column {self.column}")
-        value = f" ({self.value})" if self.value is not None else ""
-        return f"{self.severity}: {', '.join(parts)}{value}: {self.message}"
+        shown = redact_value(self.column, self.value)
+        value = f" ({shown})" if shown is not None and shown != WITHHELD else ""
+        message = redact(self.message, [self.child] if self.child else ())
+        return f"{self.severity}: {', '.join(parts)}{value}: {message}"
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
@@ -656,7 +663,12 @@ def validate_return(folder: Path | str, year: int) -> list[Problem]:
     DataError
         Only when the folder does not exist (everything else is reported as a problem).
     """
-    scan = scan_return(folder, year)
+    return validate_scan(scan_return(folder, year))
+
+
+def validate_scan(scan: ReturnScan) -> list[Problem]:
+    """:func:`validate_return` on a folder already read by
+    :func:`~reportgen.sources.ssda903.read.scan_return`."""
     problems = [_from_issue(issue) for issue in scan.issues]
     collector = _Collector(scan)
     problems.extend(_check_not_empty(collector))
@@ -684,6 +696,91 @@ def validate_return(folder: Path | str, year: int) -> list[Problem]:
             p.message,
         ),
     )
+
+
+_SHORT_BREAK_LS = ("V3", "V4")
+
+
+def _stock_and_flows(episodes: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per child of one return: looked after at its year end (``looked_after``), and how many
+    periods of care started (RNE S) and ended (REC other than X1) in its year. Periods of care
+    made only of short breaks (LS V3/V4) are left out, as in the DfE's counts."""
+    frame = episodes[["CHILD", "DECOM", "DEC", "RNE", "LS", "REC"]].copy()
+    frame["_DECOM"] = parse_dates(frame["DECOM"])
+    frame["_DEC"] = parse_dates(frame["DEC"])
+    frame = frame[frame["_DECOM"].notna() & frame["CHILD"].notna()]
+    frame = frame.sort_values(["CHILD", "_DECOM"], kind="mergesort").reset_index(drop=True)
+    child = frame["CHILD"]
+    new_period = (child != child.shift(1)) | (frame["REC"].shift(1) != "X1") | (frame["RNE"] == "S")
+    period = new_period.cumsum()
+    short = frame["LS"].isin(_SHORT_BREAK_LS)
+    kept = ~short.groupby(period).transform("all")
+    last = (period != period.shift(-1)) & kept
+    first, end = year_start(year), year_end(year)
+    started = new_period & kept & (frame["RNE"] == "S") & frame["_DECOM"].between(first, end)
+    ceased = (
+        last & frame["_DEC"].between(first, end) & frame["REC"].notna() & (frame["REC"] != "X1")
+    )
+    looked_after = last & frame["DEC"].isna()
+    return (
+        pd.DataFrame(
+            {"looked_after": looked_after, "started": started, "ceased": ceased, "CHILD": child}
+        )
+        .groupby("CHILD")
+        .agg({"looked_after": "any", "started": "sum", "ceased": "sum"})
+    )
+
+
+def check_continuity(older: ReturnScan, newer: ReturnScan) -> list[Problem]:
+    """Check that one return follows from the one before it.
+
+    The children looked after at the end of the older return, plus the periods of care the newer
+    return starts, minus those it ends, must be the children looked after at the end of the newer
+    return. A child looked after at the end of one return and missing from the next (or a start
+    or cessation not recorded) breaks the balance: one warning gives the counts and how many
+    children are unaccounted for, never who they are.
+
+    Parameters
+    ----------
+    older, newer
+        Scans of two consecutive collection years (``newer.year == older.year + 1``).
+
+    Returns
+    -------
+    list of Problem
+        Empty when the returns agree (or either lacks an Episodes table); else one warning
+        (check ``continuity``) about the newer return's folder.
+    """
+    if "Episodes" not in older.tables or "Episodes" not in newer.tables:
+        return []
+    before = _stock_and_flows(older.tables["Episodes"], older.year)["looked_after"]
+    after = _stock_and_flows(newer.tables["Episodes"], newer.year)
+    joined = after.join(before.rename("before"), how="outer")
+    joined = joined.fillna({"looked_after": False, "before": False, "started": 0, "ceased": 0})
+    stock = int(joined["before"].sum())
+    started, ceased = int(joined["started"].sum()), int(joined["ceased"].sum())
+    now = int(joined["looked_after"].sum())
+    balance = (
+        joined["before"].astype(int)
+        + joined["started"]
+        - joined["ceased"]
+        - joined["looked_after"].astype(int)
+    )
+    unaccounted = int((balance != 0).sum())
+    if not unaccounted:
+        return []
+    expected = stock + started - ceased
+    children = "child" if unaccounted == 1 else "children"
+    message = (
+        f"{stock} looked after on 31 March {older.year} ({year_label(older.year)} return) + "
+        f"{started} started - {ceased} ceased in {year_label(newer.year)} = {expected}, but the "
+        f"{year_label(newer.year)} return has {now} looked after on 31 March {newer.year}: "
+        f"{unaccounted} {children} unaccounted for (looked after at the end of one return and "
+        "missing from the next, or a start or cessation not recorded): check both returns"
+    )
+    return [
+        Problem(str(newer.folder), None, None, None, None, message, "warning", check="continuity")
+    ]
 
 
 def summarise(problems: Sequence[Problem]) -> str:

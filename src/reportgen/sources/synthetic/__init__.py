@@ -170,7 +170,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _readme(name: str, code: str, seed: int, years: Sequence[int]) -> str:
-    from reportgen.sources.ssda903.read import year_label
+    from reportgen.core.periods import year_label
 
     labels = ", ".join(year_label(y) for y in years)
     return (

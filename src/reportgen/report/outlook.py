@@ -1,0 +1,594 @@
+"""Looking ahead and the money: the forecast, the placement market and costs, for one paper.
+
+:func:`run_outlook` is what ``notebooks/reports/forecast.ipynb`` calls: it projects children
+looked after (:mod:`reportgen.analysis.forecast`), estimates the placement type x provider mix
+and its cost (:mod:`reportgen.analysis.costs`), applies the params' scenarios, draws the charts
+and writes ``work/outlook.json``. The paper's parts (:mod:`reportgen.report.outlook_parts`) read
+that file only.
+
+Every figure here comes from the DfE's published tables (for 903 sources too: the forecast and
+the costs use the authority's published history up to the period's collection year, and the paper
+says so), so no 903 count is shown that disclosure control has not seen.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from reportgen.analysis import costs as cst
+from reportgen.analysis import forecast as fc
+from reportgen.core.config import ReportParams, ScenarioParams
+from reportgen.core.errors import ParamsError
+from reportgen.core.formatting import is_missing
+from reportgen.core.paths import DATA_DIR, PARAMS_DIR
+from reportgen.core.periods import year_label
+from reportgen.core.tables import load_table
+
+COSTS_FILE = PARAMS_DIR / "costs.yaml"
+BACKTEST_FILE = DATA_DIR.parent / "forecast_backtest.json"
+"""The back-test summary of every authority (``bench/forecast_backtest.py --write``)."""
+
+OUTLOOK_JSON = "outlook.json"
+LA_TABLE = cst.LA_TABLE
+
+PROVIDER_LABELS = {
+    "own_la": "the council's own provision",
+    "other_la": "other councils",
+    "other_public": "other public bodies",
+    "private": "private providers",
+    "voluntary": "voluntary providers",
+    "parents": "parents",
+    "not_reported": "not recorded",
+}
+"""Providers as the paper names them."""
+
+TYPE_LABELS = {
+    "foster": "Foster care",
+    "childrens_home": "Children's homes",
+    "supported_accommodation": "Supported accommodation",
+    "other_residential": "Other residential settings",
+    "residential_school": "Residential schools",
+    "with_parents": "Placed with parents",
+    "placed_for_adoption": "Placed for adoption",
+    "other": "Other placements",
+}
+"""Placement types as the paper names them (published tables)."""
+
+SHIFT_FROM = ("childrens_home", "private")
+SHIFT_TO = ("foster", "own_la")
+"""The illustrative shift: from private children's homes to the council's own foster carers."""
+
+
+class OutlookError(ParamsError):
+    """Bad ``costs`` or ``scenarios`` params: named key, accepted values."""
+
+
+# -- inputs checked before anything runs --------------------------------------------------------
+
+
+def load_unit_costs(params: ReportParams) -> cst.CostTable:
+    """The national unit costs with the authority's own figures applied.
+
+    Raises
+    ------
+    OutlookError
+        A bad figure in ``params/costs.yaml`` or in the authority's ``costs:``.
+    """
+    try:
+        return cst.load_costs(
+            COSTS_FILE,
+            params.costs or None,
+            overrides_source=f"params for {params.authority_name} (costs:)",
+        )
+    except cst.CostsError as error:
+        raise OutlookError(str(error)) from None
+
+
+def _cell(text: str, key: str) -> tuple[str, str]:
+    parts = text.split(".")
+    if len(parts) != 2 or parts[0] not in cst.PLACEMENT_TYPES or parts[1] not in cst.PROVIDERS:
+        raise OutlookError(
+            f"scenarios: {key} {text!r} is not placement_type.provider; placement types: "
+            f"{', '.join(cst.PLACEMENT_TYPES)}; providers: {', '.join(cst.PROVIDERS)}"
+        )
+    return parts[0], parts[1]
+
+
+def check_params(params: ReportParams) -> None:
+    """Check ``costs`` and ``scenarios`` before any notebook runs (one clear message).
+
+    Raises
+    ------
+    OutlookError
+        Naming the key and the accepted values.
+    """
+    table = load_unit_costs(params)
+    first = fc.time_period(forecast_year(params)) + 1
+    last = first + params.forecast.horizon - 1
+    allowed = [year_label(y) for y in range(first, last + 1)]
+    for scenario in params.scenarios:
+        where = f"scenario {scenario.name!r}"
+        if scenario.from_year is not None and scenario.from_year not in allowed:
+            raise OutlookError(
+                f"scenarios: {where}: from_year {scenario.from_year!r} is outside the forecast; "
+                f"accepted: {', '.join(allowed)}"
+            )
+        for key in ("move_from", "move_to"):
+            text = getattr(scenario, key)
+            if text is None:
+                continue
+            cell = _cell(text, f"{where}: {key}")
+            found = table.entry(*cell)
+            if found is None or found.weekly is None:
+                raise OutlookError(
+                    f"scenarios: {where}: {key} {text!r} has no unit cost in {COSTS_FILE.name} "
+                    "or the authority's costs: set one"
+                )
+
+
+# -- the year the outlook starts from ----------------------------------------------------------
+
+
+@cache
+def _published_years() -> tuple[int, ...]:
+    frame = load_table(fc.CLA_TABLE)
+    return tuple(sorted(int(y) for y in frame["time_period"].unique()))
+
+
+def forecast_year(params: ReportParams) -> str:
+    """The last published collection year at or before the period's: the forecast's origin."""
+    year = params.period_obj.collection_year
+    years = [y for y in _published_years() if y <= year]
+    return year_label(years[-1] if years else _published_years()[0])
+
+
+# -- the forecast -------------------------------------------------------------------------------
+
+
+@cache
+def backtest_summary() -> dict[str, Any] | None:
+    """The shipped back-test summary (``data/forecast_backtest.json``), or ``None``."""
+    if not BACKTEST_FILE.exists():
+        return None
+    return json.loads(BACKTEST_FILE.read_text(encoding="utf-8"))
+
+
+def backtest_sentence(summary: dict[str, Any] | None, code: str) -> str:
+    """How well the method has done, for England's authorities and for this one."""
+    if not summary:
+        return "The method has not yet been tested against past years."
+    overall = summary["overall"]
+    text = (
+        "Tested by forecasting from earlier years for every authority in England "
+        f"({overall['n']} forecasts one and two years ahead), the actual number fell inside the "
+        f"80% range {round(overall['coverage80'])}% of the time and inside the 95% range "
+        f"{round(overall['coverage95'])}% of the time; the central figure was out by "
+        f"{overall['mape']:.1f}% on average, against {overall['mape_naive']:.1f}% for assuming "
+        "no change"
+    )
+    own = summary.get("authorities", {}).get(code)
+    if own and own.get("n"):
+        text += (
+            f". For this authority, {own['inside80']} of {own['n']} past outcomes fell inside "
+            "the 80% range"
+        )
+    return text + "."
+
+
+def _band(b: fc.Band) -> dict[str, float]:
+    return {
+        "central": b.central,
+        "low80": b.low80,
+        "high80": b.high80,
+        "low95": b.low95,
+        "high95": b.high95,
+    }
+
+
+def run_forecast(params: ReportParams, *, entries_change: float = 0.0, from_year=None):
+    """The projection for the params (``None`` with the reason when there is too little history)."""
+    history = fc.history_from_published(params.authority_code, forecast_year(params))
+    return fc.project(
+        history,
+        horizon=params.forecast.horizon,
+        window=params.forecast.window,
+        n_sims=params.forecast.simulations,
+        seed=params.forecast.seed,
+        entry_rate_change=entries_change,
+        change_from=from_year,
+    )
+
+
+def forecast_part(params: ReportParams) -> dict[str, Any]:
+    """The forecast as data for the paper: years, bands, sentences, or the reason for none."""
+    try:
+        forecast = run_forecast(params)
+    except fc.ForecastError as error:
+        return {"available": False, "reason": str(error)}
+    sentences = fc.describe(forecast)
+    if params.source != "published":
+        sentences.append(
+            f"The projection starts from the Department for Education's published figures for "
+            f"{params.authority_name} up to {forecast.last_year}, not from the authority's own "
+            "returns for the period of this report."
+        )
+    sentences.append(backtest_sentence(backtest_summary(), params.authority_code))
+    return {
+        "available": True,
+        "last_year": forecast.last_year,
+        "method": forecast.method,
+        "history": {
+            "years": list(forecast.history.years),
+            "looked_after": [float(v) for v in forecast.history.looked_after],
+        },
+        "years": [
+            {
+                "year": y.year,
+                "at": y.at,
+                "looked_after": _band(y.looked_after),
+                "rate_per_10k": _band(y.rate_per_10k),
+                "starts": _band(y.starts),
+                "leavers": _band(y.leavers),
+                "placement_mix": dict(y.placement_mix),
+            }
+            for y in forecast.years
+        ],
+        "sentences": sentences,
+        "_forecast": forecast,
+    }
+
+
+# -- the placement market and costs -----------------------------------------------------------
+
+
+def _provider_shares(rows: pd.DataFrame) -> dict[str, float] | None:
+    part = rows[rows["characteristic"] == "Place providers"].set_index("breakdown")
+    if "Total" not in part.index or is_missing(part.at["Total", "children_count"]):
+        return None
+    total = float(part.at["Total", "children_count"])
+    if total <= 0:
+        return None
+    shares: dict[str, float | str | None] = {}
+    for label, key in cst.LA_PROVIDER_LABELS.items():
+        value = part["children_count"].get(label, np.nan)
+        marker = part["children_count_marker"].get(label)
+        if is_missing(value):
+            shares[key] = "c" if marker == "c" else None
+        else:
+            shares[key] = float(value) / total * 100
+    return shares
+
+
+def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
+    """Shares of children by provider: the authority over five years, England and neighbours."""
+    frame = load_table(LA_TABLE)
+    period = fc.time_period(year)
+    own_rows = frame[frame["new_la_code"] == params.authority_code]
+    trend = {}
+    for y in sorted(own_rows["time_period"].unique()):
+        if int(y) <= period:
+            trend[year_label(int(y))] = _provider_shares(own_rows[own_rows["time_period"] == y])
+    this = frame[frame["time_period"] == period]
+    england = _provider_shares(this[this["geographic_level"] == "National"])
+    neighbours = [
+        s
+        for code in params.statistical_neighbours
+        if (s := _provider_shares(this[this["new_la_code"] == code])) is not None
+    ]
+    average = {}
+    for key in cst.PROVIDERS:
+        values = [s[key] for s in neighbours if isinstance(s.get(key), float)]
+        average[key] = float(np.mean(values)) if values else None
+    return {
+        "year": year,
+        "authority": trend.get(year),
+        "trend": trend,
+        "england": england,
+        "neighbours": average,
+        "neighbour_count": len(neighbours),
+    }
+
+
+def _by_type(cells: pd.DataFrame) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for key, group in cells.groupby("placement_type", sort=False):
+        costed = group["weekly_unit_cost"].notna()
+        out[str(key)] = {
+            "children": float(group["children"].sum()),
+            "weekly_cost": float(group.loc[costed, "weekly_cost"].sum()),
+            "annual_cost": float(group.loc[costed, "annual_cost"].sum()),
+            "costed": bool(costed.any()),
+        }
+    return out
+
+
+def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[str, Any]:
+    """Estimated cost of the placements at the year end, with England's mix, a shift and trend."""
+    try:
+        counts = cst.estimated_type_by_provider(params.authority_code, year)
+    except (cst.IPFError, ValueError) as error:
+        return {"available": False, "reason": str(error)}
+    cells = cst.placement_costs(counts, table, year)
+    england = cst.england_type_by_provider(counts.attrs["seed_year"])
+    at_england = cst.cost_at_england_mix(counts, england, table, year)
+    children = cells.attrs["children"]
+    shift = cst.shift_saving(table, SHIFT_FROM, SHIFT_TO, share=0.01, of=children, year=year)
+    trend: dict[str, float | None] = {}
+    for y in range(fc.time_period(year) - 4, fc.time_period(year) + 1):
+        label = year_label(y)
+        try:
+            earlier = cst.estimated_type_by_provider(params.authority_code, label)
+        except (cst.IPFError, ValueError):
+            trend[label] = None
+            continue
+        trend[label] = cst.placement_costs(earlier, table, year).attrs["annual_cost"]
+    figures = table.figures(year)
+    own_cells = figures[figures["origin"] == "authority"] if "origin" in figures else figures[:0]
+    return {
+        "available": True,
+        "year": year,
+        "estimate_note": counts.attrs["note"],
+        "seed_year": counts.attrs["seed_year"],
+        "children": children,
+        "costed_children": cells.attrs["costed_children"],
+        "uncosted_children": cells.attrs["uncosted_children"],
+        "weekly_cost": cells.attrs["weekly_cost"],
+        "annual_cost": cells.attrs["annual_cost"],
+        "annual_cost_england_mix": at_england.attrs["annual_cost"],
+        "by_type": _by_type(cells),
+        "unit_costs": {
+            f"{r.placement_type}.{r.provider}": r.weekly_unit_cost
+            for r in cells.itertuples()
+            if not is_missing(r.weekly_unit_cost)
+        },
+        "shift": {
+            "from": list(SHIFT_FROM),
+            "to": list(SHIFT_TO),
+            "children": shift.n_children,
+            "weekly_from": shift.weekly_from,
+            "weekly_to": shift.weekly_to,
+            "annual_saving": shift.annual_saving,
+        },
+        "trend_at_this_years_prices": trend,
+        "own_figures": sorted(f"{r.placement_type}.{r.provider}" for r in own_cells.itertuples()),
+    }
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+
+
+def scenarios_part(
+    params: ReportParams, forecast: Any, costs: dict[str, Any], table: cst.CostTable
+) -> list[dict[str, Any]]:
+    """Children looked after and cost per year, for the baseline and each named scenario.
+
+    Cost per year = projected children x this year's average annual cost per costed child
+    (the estimated mix held), less the cumulative saving of any moves.
+    """
+    if forecast is None or not costs.get("available") or not params.scenarios:
+        return []
+    per_child = costs["annual_cost"] / max(costs["costed_children"], 1e-9)
+    years = [y.year for y in forecast.years]
+    rows = [
+        {
+            "name": "Baseline (recent trends continue)",
+            "years": {
+                y.year: {
+                    "looked_after": y.looked_after.central,
+                    "annual_cost": y.looked_after.central * per_child,
+                }
+                for y in forecast.years
+            },
+        }
+    ]
+    for scenario in params.scenarios:
+        rows.append(_scenario_row(params, scenario, forecast, years, per_child, table))
+    return rows
+
+
+def _scenario_row(
+    params: ReportParams,
+    scenario: ScenarioParams,
+    baseline: Any,
+    years: list[str],
+    per_child: float,
+    table: cst.CostTable,
+) -> dict[str, Any]:
+    projected = baseline
+    if scenario.entries_change:
+        projected = run_forecast(
+            params, entries_change=scenario.entries_change, from_year=scenario.from_year
+        )
+    start = years.index(scenario.from_year) if scenario.from_year else 0
+    unit_saving = 0.0
+    if scenario.move_from and scenario.move_to:
+        from_cell = _cell(scenario.move_from, "move_from")
+        to_cell = _cell(scenario.move_to, "move_to")
+        year = years[0]
+        unit_saving = table.weekly(*from_cell, year) - table.weekly(*to_cell, year)
+    out = {}
+    for index, y in enumerate(projected.years):
+        moved = scenario.children_per_year * max(0, index - start + 1)
+        saving = moved * unit_saving * cst.WEEKS_PER_YEAR
+        out[y.year] = {
+            "looked_after": y.looked_after.central,
+            "annual_cost": y.looked_after.central * per_child - saving,
+            "moved": moved,
+        }
+    return {"name": scenario.name, "years": out}
+
+
+# -- the notebook's entry point ---------------------------------------------------------------------
+
+
+def outlook_path(work_dir: Path) -> Path:
+    """``work/outlook.json``."""
+    return Path(work_dir) / OUTLOOK_JSON
+
+
+def compute(params: ReportParams) -> dict[str, Any]:
+    """Everything the "Looking ahead" and costs parts need, as plain data."""
+    table = load_unit_costs(params)
+    year = forecast_year(params)
+    forecast = forecast_part(params)
+    model = forecast.pop("_forecast", None)
+    costs = costs_part(params, year, table)
+    return {
+        "authority_code": params.authority_code,
+        "source": params.source,
+        "year": year,
+        "forecast": forecast,
+        "market": provider_mix(params, year),
+        "costs": costs,
+        "scenarios": scenarios_part(params, model, costs, table),
+        "unit_cost_sources": _sources(table, year),
+        "inflation": table.inflation.name if hasattr(table, "inflation") else "",
+    }
+
+
+def _sources(table: cst.CostTable, year: str) -> list[dict[str, Any]]:
+    figures = table.figures(year)
+    keep = [
+        c
+        for c in figures.columns
+        if c in {"placement_type", "provider", "weekly", "origin", "source", "price_base", "year"}
+    ]
+    return json.loads(figures[keep].to_json(orient="records"))
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if np.isnan(value) else round(value, 4)
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_round(v) for v in value]
+    return value
+
+
+def write_outlook(data: dict[str, Any], work_dir: Path) -> Path:
+    """Write ``work/outlook.json`` (rounded, sorted keys: byte-reproducible)."""
+    path = outlook_path(work_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_round(data), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_outlook(work_dir: Path) -> dict[str, Any] | None:
+    """The outlook a notebook wrote, or ``None`` (a paper written before it existed)."""
+    path = outlook_path(work_dir)
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def draw_charts(data: dict[str, Any], work_dir: Path, authority_name: str) -> dict[str, Any]:
+    """The fan chart and the provider chart, as PNGs under ``work_dir`` with alt text."""
+    from reportgen.report import charts
+
+    drawn: dict[str, Any] = {}
+    forecast = data["forecast"]
+    if forecast.get("available"):
+        history = dict(
+            zip(forecast["history"]["years"], forecast["history"]["looked_after"], strict=True)
+        )
+        figure, alt = charts.fan_chart(history, forecast["years"], authority_name)
+        charts.save_png(figure, Path(work_dir) / "forecast_fan.png")
+        last = forecast["years"][-1]["at"]
+        drawn["forecast_fan"] = {
+            "file": "forecast_fan.png",
+            "alt_text": alt,
+            "caption": f"Children looked after: published figures and the projection to {last}",
+        }
+    market = data["market"]
+    if market.get("authority"):
+        series = {authority_name: market["authority"], "England": market["england"] or {}}
+        if market["neighbour_count"]:
+            series["Statistical neighbours"] = market["neighbours"]
+        try:
+            figure, alt = charts.provider_bars(series, PROVIDER_LABELS)
+        except charts.NoDataError:
+            return drawn
+        charts.save_png(figure, Path(work_dir) / "providers.png")
+        drawn["providers"] = {
+            "file": "providers.png",
+            "alt_text": alt,
+            "caption": f"Children looked after by placement provider, {market['year']}",
+        }
+    return drawn
+
+
+def run_outlook(params: ReportParams, work_dir: Path) -> dict[str, Any]:
+    """Compute the outlook, draw its charts and write ``work/outlook.json`` (the notebook's job).
+
+    Returns
+    -------
+    dict
+        What was written (also shown in the executed notebook).
+    """
+    data = compute(params)
+    data["charts"] = draw_charts(data, Path(work_dir), params.authority_name)
+    write_outlook(data, Path(work_dir))
+    return data
+
+
+def with_options(
+    params: ReportParams,
+    *,
+    horizon: int | None = None,
+    window: int | None = None,
+    simulations: int | None = None,
+) -> ReportParams:
+    """``params`` with the forecast options an analyst set in the notebook (``None``: keep).
+
+    Raises
+    ------
+    ParamsError
+        A horizon outside 1-4, a window under 3 years, too few or too many simulations.
+    """
+    from pydantic import ValidationError
+
+    from reportgen.core.config import ForecastParams
+
+    update = {
+        k: v
+        for k, v in {"horizon": horizon, "window": window, "simulations": simulations}.items()
+        if v is not None
+    }
+    if not update:
+        return params
+    try:
+        options = ForecastParams(**{**params.forecast.model_dump(), **update})
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ParamsError(f"forecast {key}: {first['msg']}") from None
+    return params.model_copy(update={"forecast": options})
+
+
+def summary_frame(data: dict[str, Any]) -> pd.DataFrame:
+    """The projection as a table for the notebook: one row per year, counts and ranges."""
+    forecast = data["forecast"]
+    if not forecast.get("available"):
+        return pd.DataFrame({"no forecast": [forecast.get("reason", "")]})
+    rows = []
+    for y in forecast["years"]:
+        band = y["looked_after"]
+        rows.append(
+            {
+                "year": y["year"],
+                "most likely": round(band["central"]),
+                "80% range": f"{band['low80']:.0f} to {band['high80']:.0f}",
+                "95% range": f"{band['low95']:.0f} to {band['high95']:.0f}",
+                "rate per 10,000": round(y["rate_per_10k"]["central"]),
+                "starts": round(y["starts"]["central"]),
+                "leavers": round(y["leavers"]["central"]),
+            }
+        )
+    return pd.DataFrame(rows)
