@@ -18,11 +18,13 @@ LAYOUT      ?=
 OUT         ?=
 AUTHORITIES ?=
 WORKERS     ?=
+SINCE       ?=
 PYTEST_ARGS ?=
 
 opt = $(if $(strip $($(1))),--$(2) "$($(1))")
 REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call opt,SOURCE,source) \
-               $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out) $(call opt,PARAMS,params)
+               $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out) $(call opt,PARAMS,params) \
+               $(call opt,SINCE,since)
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
                $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
 
@@ -36,6 +38,7 @@ help: ## List the targets and the variables they take
 	@echo "Variables: AUTHORITY=name|GSS|old code  PERIOD=2024-25|2024-25Q3|2025-01|a:b"
 	@echo "           SOURCE=published|ssda903|synthetic  INPUT=dir (903 returns)  PARAMS=file"
 	@echo "           LAYOUT=county-scrutiny|open-report|corporate-parenting  OUT=dir"
+	@echo "           SINCE=last-paper.docx (also write <paper>_changes.docx: tracked changes against it)"
 	@echo "  reports: AUTHORITIES=\"codes...\"|region|all  PERIODS=a:b  WORKERS=n  RESUME=1"
 	@echo "           EXECUTOR=process|dask  SCHEDULER=address  TIMEOUT=seconds per notebook"
 	@echo "Example:   make report AUTHORITY=Southwark PERIOD=2023-24"
@@ -92,7 +95,7 @@ format: $(STAMP) ## ruff format and fix
 	$(BIN)/ruff format src tests scripts bench
 	$(BIN)/ruff check --fix src tests scripts bench
 
-pdf: $(STAMP) ## Convert the reports under OUT (default out/) to PDF with LibreOffice
+pdf: $(STAMP) ## Tagged PDF (PDF/UA) of each report under OUT (default out/), to publish; needs LibreOffice
 	$(BIN)/reportgen pdf $(call opt,OUT,out)
 
 clean: ## Remove generated reports (out/)

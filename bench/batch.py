@@ -1,7 +1,7 @@
 """Benchmark: batch runs with kernel reuse against the naive way, on the same authorities.
 
 (a) naive: one ``papermill`` CLI call per notebook (a new Python process and a new kernel for
-    each of the three notebooks of a report), one report after another, then the assembly
+    each of the four notebooks of a report), one report after another, then the assembly
     in-process (the same ``build_report`` + ``write_report``; no HTML export, no run.json: the
     naive side does strictly less work);
 (b) ``reportgen reports``: worker processes each keeping one kernel.
@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-NOTEBOOKS = 3
+NOTEBOOKS = 4  # sufficiency, adoption, care_leavers, forecast (reportgen.run.report.NOTEBOOKS)
 
 
 def _children_cpu() -> float:
@@ -68,6 +68,7 @@ def naive(codes: list[str], period: str, out: Path) -> None:
     from reportgen.docx import write_report
     from reportgen.report.assemble import build_report
     from reportgen.report.notebook_api import FAMILIES, read_section
+    from reportgen.run.report import NOTEBOOKS as ALL
     from reportgen.run.report import report_filename
 
     for code in codes:
@@ -77,7 +78,7 @@ def naive(codes: list[str], period: str, out: Path) -> None:
         work.mkdir(parents=True, exist_ok=True)
         (folder / "notebooks").mkdir()
         parameters = json.dumps({"params": params.to_notebook_parameters()})
-        for family in FAMILIES:
+        for family in ALL:
             subprocess.run(
                 [
                     str(BIN / "papermill"),

@@ -215,6 +215,114 @@ def _mix_backtest(
     return lines
 
 
+# --------------------------------------------------------------------------------------------
+# 903 mode: the multi-state model on synthetic returns (reportgen.analysis.forecast_903)
+
+SYNTH_903 = (
+    "E09000020 E06000013 E06000039 E06000033 E06000007 E06000008 E09000022 E09000023 "
+    "E08000031 E08000017 E10000018 E06000049 E08000021 E08000026 E10000032 E10000012 E08000025"
+).split()
+"""17 authorities from the smallest to the largest (about every tenth by children looked after)."""
+
+VARIANTS_903: list[tuple[str, dict]] = [
+    ("**default**: 12-month window, rate draws, England's year-to-year variation", {}),
+    ("24-month window", {"window_months": 24}),
+    ("no year-to-year variation (chance and rate estimates only)", {"rate_variation": False}),
+    (
+        "chance only (no rate draws, no variation)",
+        {"rate_variation": False, "parameter_draws": False},
+    ),
+]
+
+
+def _backtest_903(folder: Path, codes: Sequence[str], n_sims: int, seed: int) -> list[str]:
+    """Forecast from the 2022-23 (and 2023-24) returns only; compare with the later returns."""
+    from datetime import date
+
+    from reportgen.analysis import forecast_903 as f9
+    from reportgen.sources import synthetic
+    from reportgen.sources.ssda903.read import read_history
+
+    cases = [("2022-23", (1, 2)), ("2023-24", (1,))]
+    rows: dict[str, list[fc.BacktestRow]] = {label: [] for label, _ in VARIANTS_903}
+    cpu: list[tuple[str, int, float]] = []
+    for code in codes:
+        base = folder / code
+        if not (base / "2025").is_dir():
+            synthetic.generate(code, "2020-21:2024-25", seed=0, out=base)
+        full = read_history(base)
+        for origin, horizons in cases:
+            o = fc.time_period(origin)
+            past = read_history({y: base / str(y) for y in full.years if y <= o})
+            naive = f9.stock_on(past, code, date(o, 3, 31))
+            for label, options in VARIANTS_903:
+                start = time.process_time()
+                result = f9.project_903(
+                    past, code, origin, horizon=max(horizons), n_sims=n_sims, seed=seed, **options
+                )
+                if not options and origin == "2022-23":
+                    cpu.append((result.authority_name, naive, time.process_time() - start))
+                for h in horizons:
+                    band = result.years[h - 1].looked_after
+                    rows[label].append(
+                        fc.BacktestRow(
+                            authority_code=code,
+                            authority_name=result.authority_name,
+                            origin=origin,
+                            horizon=h,
+                            target=fc.year_label(o + h),
+                            actual=float(f9.stock_on(full, code, date(o + h, 3, 31))),
+                            central=band.central,
+                            low80=band.low80,
+                            high80=band.high80,
+                            low95=band.low95,
+                            high95=band.high95,
+                            naive=float(naive),
+                        )
+                    )
+
+    def line(name: str, chosen: list[fc.BacktestRow]) -> str:
+        err = np.array([r.error for r in chosen])
+        naive_err = np.array([r.naive_error for r in chosen])
+        return (
+            f"| {name} | {len(chosen)} | {100 * np.mean([r.inside80 for r in chosen]):.1f}% "
+            f"| {100 * np.mean([r.inside95 for r in chosen]):.1f}% "
+            f"| {100 * np.mean([r.actual < r.low80 for r in chosen]):.1f}% "
+            f"| {100 * np.mean([r.actual > r.high80 for r in chosen]):.1f}% "
+            f"| {err.mean():.2f}% | {naive_err.mean():.2f}% | {100 * np.mean(err < naive_err):.0f}% |"
+        )
+
+    head = [
+        "| Forecasts | Comparisons | Inside 80% | Inside 95% | Below the 80% range "
+        "| Above the 80% range | MAPE central | MAPE no change | Central closer |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    default = rows[VARIANTS_903[0][0]]
+    out = ["### 903 mode: coverage and error (default settings)", "", *head]
+    for origin, horizons in cases:
+        for h in horizons:
+            chosen = [r for r in default if r.origin == origin and r.horizon == h]
+            out.append(line(f"from {origin}, {h} year{'s' if h > 1 else ''} ahead", chosen))
+    out.append(line("all", default))
+    out += ["", "### 903 mode: variants (all origins and horizons pooled)", "", *head]
+    out += [line(label, chosen) for label, chosen in rows.items()]
+    out += [
+        "",
+        "### 903 mode: each authority, from 2022-23 (default settings)",
+        "",
+        "| Authority | At 31 March 2023 | Actual 2024 | Central 2024 (80% range) "
+        "| Actual 2025 | Central 2025 (80% range) | CPU s (1 forecast, 2 years) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, now, seconds in cpu:
+        pair = [r for r in default if r.authority_name == name and r.origin == "2022-23"]
+        cells = " | ".join(
+            f"{r.actual:.0f} | {r.central:.0f} ({r.low80:.0f}-{r.high80:.0f})" for r in pair
+        )
+        out.append(f"| {name} | {now} | {cells} | {seconds:.2f} |")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--origins", nargs="+", default=["2021-22", "2022-23", "2023-24"])
@@ -234,7 +342,37 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="write the summary the papers quote as JSON (default path: data/forecast_backtest.json)",
     )
+    parser.add_argument(
+        "--903",
+        dest="ssda903",
+        type=Path,
+        nargs="?",
+        const=Path("out/synthetic/backtest903"),
+        default=None,
+        help="back-test the 903 model on synthetic returns in this folder (one subfolder per "
+        "authority, generated if missing; default out/synthetic/backtest903)",
+    )
     args = parser.parse_args(argv)
+    if args.ssda903 is not None:
+        codes_903 = args.authorities or SYNTH_903
+        command = "`.venv/bin/python bench/forecast_backtest.py " + " ".join(argv or sys.argv[1:])
+        text = "\n".join(
+            [
+                "## Results: 903 mode (synthetic returns)",
+                "",
+                f"Command: {command.strip()}`",
+                "",
+                f"Settings: {args.n_sims} simulations, seed {args.seed}.",
+                "",
+                *_backtest_903(args.ssda903, codes_903, args.n_sims, args.seed),
+                "",
+            ]
+        )
+        print(text)
+        if args.markdown:
+            with args.markdown.open("a", encoding="utf-8") as handle:
+                handle.write(text + "\n")
+        return 0
 
     codes = args.authorities or fc.authority_codes()
     tables, cold, per_authority, slowest = _timing(codes, args.n_sims, args.seed)

@@ -36,8 +36,10 @@ from reportgen.core.paths import PARAMS_DIR
 
 PUBLISHED_KEYS = ("authority_code", "authority_name", "old_la_code", "region")
 NEIGHBOURS_KEY = "statistical_neighbours"
-NEW_FILE_KEYS = ("layout", "committee", "report_of", "officers")
-"""Local keys a new file gets (from defaults.yaml, or :data:`LOCAL_DETAILS` when it has them)."""
+NEW_FILE_KEYS = ("layout", "report_of")
+"""Local keys a new file gets (from defaults.yaml, or :data:`LOCAL_DETAILS` when it has them).
+The committee and officers are left to defaults.yaml's placeholders ("[Committee name]"), never
+copied from another authority."""
 
 LOCAL_DETAILS: dict[str, dict[str, Any]] = {
     "E10000018": {
@@ -45,54 +47,18 @@ LOCAL_DETAILS: dict[str, dict[str, Any]] = {
         "Scrutiny Committee, 4 June 2019",
         "committee": "Children and Families Overview and Scrutiny Committee",
         "report_of": "Director of Children and Family Services",
-        "officers": [
-            {
-                "name": "Jane Moore",
-                "job_title": "Director of Children and Family Services",
-                "telephone": "0116 305 2649",
-                "email": "Jane.Moore@leics.gov.uk",
-            },
-            {
-                "name": "Sharon Cooke",
-                "job_title": "Assistant Director, Children's Social Care",
-                "telephone": "0116 305 5479",
-                "email": "Sharon.Cooke@leics.gov.uk",
-            },
-        ],
     },
     "E10000034": {
         "_source": "001_31f23ab7bc20b470.txt, Worcestershire, Children and Young People Overview "
         "and Scrutiny Panel, 2015",
         "committee": "Children and Young People Overview and Scrutiny Panel",
         "report_of": "Director of Children's Services",
-        "officers": [
-            {
-                "name": "Alyson Grice",
-                "job_title": "Overview and Scrutiny Officer, Commercial Directorate",
-                "telephone": "01905 766619",
-                "email": "scrutiny@worcestershire.gov.uk",
-            },
-            {
-                "name": "Samantha Morris",
-                "job_title": "Overview and Scrutiny Officer, Commercial Directorate",
-                "telephone": "01905 766619",
-                "email": "scrutiny@worcestershire.gov.uk",
-            },
-        ],
     },
     "E10000019": {
         "_source": "002_7c9e3ff370926783.txt, Lincolnshire, Children and Young People Scrutiny "
         "Committee, 5 March 2021",
         "committee": "Children and Young People Scrutiny Committee",
         "report_of": "Executive Director - Children's Services",
-        "officers": [
-            {
-                "name": "Tara Jones",
-                "job_title": "",
-                "telephone": "01522 552686",
-                "email": "tara.jones@lincolnshire.gov.uk",
-            },
-        ],
         "background_papers": "No background papers within Section 100D of the Local Government "
         "Act 1972 were used in the preparation of this report.",
     },
@@ -101,15 +67,12 @@ LOCAL_DETAILS: dict[str, dict[str, Any]] = {
         "26 February 2019",
         "committee": "Corporate Parenting Committee",
         "report_of": "Director of Children and Families",
-        "officers": [
-            {"name": "Alasdair Smith", "job_title": "Director, Children & Families"},
-            {"name": "Kelly Henry", "job_title": "Head of Service"},
-            {"name": "Helen Woolgar", "job_title": "Assistant Director, Safeguarding and Care"},
-        ],
     },
 }
 """Local details published in the example committee papers (public documents; dated, so check
-them before a real meeting). Officers' missing fields are filled with empty strings."""
+them before a real meeting). Officers named in those papers are not copied: a paper names its
+own officers (``officers:``), or shows defaults.yaml's placeholders. Officers' missing fields
+are filled with empty strings."""
 
 OFFICER_KEYS = ("name", "job_title", "telephone", "email")
 

@@ -13,6 +13,29 @@ from typing import Literal
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A reference to a numbered paragraph ("paragraph 14"), written as a Word cross-reference.
+
+    The text keeps the number as printed; the writer turns each ``paragraph <number>`` in the
+    text of the block holding this reference into "paragraph " followed by a ``REF`` field to a
+    bookmark on the referenced paragraph, whose cached result is ``number`` (so the paper reads
+    right before Word updates its fields).
+
+    Parameters
+    ----------
+    number
+        The paragraph number as the text gives it (``"14"``, ``"1.3"``).
+    target
+        An anchor (indicator id) of the referenced paragraph: the first numbered main body
+        paragraph whose ``anchors`` hold it, as
+        :func:`reportgen.core.plans.paragraph_numbers` numbers it.
+    """
+
+    number: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A paragraph of body text.
 
@@ -26,19 +49,38 @@ class Paragraph:
         0 for a main paragraph, 1 for a sub-paragraph ((a), (b) ...) under the previous main one.
     anchors
         Indicator ids this paragraph explains (key messages refer to it by its number).
+    comment
+        A note for the report's author, written as a Word comment on the paragraph (default
+        text to replace or confirm); empty for none.
+    comment_span
+        How many paragraphs (this one and the next ones) the comment covers.
+    refs
+        Paragraph references in ``text`` to write as cross-references (:class:`Ref`).
     """
 
     text: str
     numbered: bool = True
     level: int = 0
     anchors: tuple[str, ...] = ()
+    comment: str = ""
+    comment_span: int = 1
+    refs: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True)
 class Bullets:
-    """An unnumbered bullet list, attached to the paragraph before it."""
+    """An unnumbered bullet list, attached to the paragraph before it.
+
+    Parameters
+    ----------
+    items
+        The bullets' text (``**bold**`` spans as in :class:`Paragraph`).
+    refs
+        Paragraph references in the items to write as cross-references (:class:`Ref`).
+    """
 
     items: tuple[str, ...]
+    refs: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +184,8 @@ class Report:
     report_of
         Who the report is from ("Report of the Director of Children and Family Services").
     layout
-        Name of the layout/template.
+        Name of the layout (``templates/layouts/<name>.yaml``), or the path of a council's own
+        Word template (``.docx``) with its style mapping beside it.
     sections
         Body sections in order; paragraphs numbered continuously across them.
     appendices
@@ -157,13 +200,16 @@ class Report:
         Further front-sheet fields a layout's title block may print, by name (``item_no``,
         ``classification``, ``wards``, ``on_behalf_of`` ...); see
         :meth:`reportgen.core.committee.CommitteeDetails.front_sheet`.
+    contents
+        Print a contents list (a Word TOC field) after the title block; ``None`` for the
+        layout's default (its ``contents`` setting).
     """
 
     title: str
     committee: str
     meeting_date: date
     report_of: str
-    layout: Literal["county-scrutiny", "open-report", "corporate-parenting"] = "county-scrutiny"
+    layout: str = "county-scrutiny"
     sections: list[Section] = field(default_factory=list)
     appendices: list[Appendix] = field(default_factory=list)
     officers: list[Officer] = field(default_factory=list)
@@ -172,3 +218,4 @@ class Report:
     notice: str = ""
     language: str = "en-GB"
     details: dict[str, str] = field(default_factory=dict)
+    contents: bool | None = None

@@ -43,6 +43,7 @@ CASES = {
             (1, "Background"),
             *((1, f) for f in FAMILIES),
             (1, "Conclusions"),
+            (1, "Questions the committee may wish to ask"),
             (1, "Recommendations"),
             (1, "Background Papers"),
             (1, "Circulation under the Local Issues Alert Procedure"),
@@ -59,9 +60,13 @@ CASES = {
             (1, "Actions Required"),
             (1, "Background"),
             *((2, f) for f in FAMILIES),
+            (1, "Placement providers and costs"),
+            (1, "Looking ahead"),
             (1, "Conclusion"),
+            (1, "Questions the committee may wish to ask"),
             (1, "Consultation"),
             (2, "Risks and Impact Analysis"),
+            (1, "Financial Implications"),
             (1, "Appendices"),
             (1, "Background Papers"),
         ],
@@ -74,7 +79,10 @@ CASES = {
             (1, "Background information"),
             (1, "Key issues for consideration"),
             *((2, f) for f in FAMILIES),
+            (2, "Placement providers and costs"),
+            (2, "Looking ahead"),
             (2, "Conclusions"),
+            (2, "Questions the committee may wish to ask"),
             (2, "Policy implications"),
             (2, "Community impact statement"),
             (2, "Equalities implications"),
@@ -186,8 +194,12 @@ def test_numbered_with_word_numbering(written):
         assert "1" in levels  # paragraphs 1.1, 1.2 ...
         assert [h.text for h in headings] == [
             "Background",
+            "Placement providers and costs",
+            "Looking ahead",
             "Conclusion",
+            "Questions the committee may wish to ask",
             "Consultation",
+            "Financial Implications",
             "Appendices",
             "Background Papers",
         ]
@@ -225,14 +237,14 @@ def test_front_sheet(written):
     document = docx.Document(str(path))
     if layout == "open-report":
         assert document.paragraphs[0].text == (
-            "Open Report on behalf of Heather Sandy, Executive Director - Children's Services"
+            "Open Report on behalf of Executive Director - Children's Services"
         )
         labels = [r.cells[0].text for r in document.tables[0].rows]
         assert labels == ["Report to:", "Date:", "Subject:"]
         last = [p.text for p in document.paragraphs if p.text.startswith("This report was written")]
-        assert last == [
-            "This report was written by Tara Jones, who can be contacted on 01522 552686 or "
-            "tara.jones@lincolnshire.gov.uk."
+        assert last == [  # placeholders until Lincolnshire's params name the author
+            "This report was written by [Officer name], who can be contacted on [Telephone] or "
+            "[Email]."
         ]
     elif layout == "corporate-parenting":
         rows = {r.cells[0].text: r.cells[1].text for r in document.tables[0].rows}
@@ -241,7 +253,7 @@ def test_front_sheet(written):
         assert rows["Ward(s) or groups affected"] == "All"
         assert rows["From"] == "Director of Children and Families"
         audit = next(t for t in document.tables if t.rows[0].cells[0].text == "Lead officer")
-        assert audit.rows[0].cells[1].text.startswith("Alasdair Smith")
+        assert audit.rows[0].cells[1].text == "[Officer name], [Job title]"
     else:
         assert document.paragraphs[0].text.startswith("CHILDREN AND FAMILIES OVERVIEW")
 

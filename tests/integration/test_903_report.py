@@ -44,7 +44,7 @@ def _text(path: Path) -> str:
 )
 def test_report_from_903_returns(tmp_path, period, folder, day):
     params = tmp_path / "params.yaml"
-    params.write_text("disclosure:\n  min_count: 1\n")
+    params.write_text("disclosure:\n  min_count: 1\n  min_denominator: 1\n")
     result = _run(
         "report",
         "--source",

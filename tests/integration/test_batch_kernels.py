@@ -53,7 +53,11 @@ pd.set_option("display.max_rows", 3)
 os.chdir("/")
 """
 
-WARM = "import matplotlib.pyplot, pandas, seaborn, reportgen.report.notebook_api\ndel matplotlib, pandas, seaborn, reportgen\n"
+WARM = (  # what a report's notebooks import (charts only where they are drawn)
+    "import matplotlib.pyplot, pandas, seaborn, reportgen.report.notebook_api\n"
+    "import reportgen.report.charts\n"
+    "del matplotlib, pandas, seaborn, reportgen\n"
+)
 
 
 def _probe(kernel, path):

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators.published import ENGLAND_CODE, published_values
+from reportgen.sources import choose
 from reportgen.sources.synthetic.targets import (
     CARE_LEAVER_BANDS,
     CEASED_GROUPS,
@@ -119,7 +120,7 @@ def calibration_checks(code: str, folder: Path) -> list[Check]:
     from reportgen.indicators import engine
 
     pub = _published()
-    history = engine.load_history(folder)
+    history = choose.load_history(folder)
     checks: list[Check] = []
     for year in YEARS:
         got = engine.values(history, code, f"{year - 1}-{year % 100:02d}")

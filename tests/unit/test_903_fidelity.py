@@ -22,6 +22,7 @@ from reportgen.core.config import load_params
 from reportgen.core.errors import DataError, OutputError
 from reportgen.indicators import engine
 from reportgen.run import report as run
+from reportgen.sources import choose
 from reportgen.sources.ssda903.read import read_return, scan_return
 from reportgen.sources.ssda903.validate import check_continuity, validate_return
 
@@ -61,7 +62,7 @@ def write_return(folder: Path, header: list[str], episodes: list[str], oc3=None)
 
 
 def long_term(folder: Path) -> engine.Value:
-    history = engine.load_history(folder)
+    history = choose.load_history(folder)
     return engine.compute(history, LEICS, "2024-25", [LONG_TERM])[LONG_TERM]
 
 
@@ -216,7 +217,7 @@ def care_leavers(root: Path, y4_left_before_birthday: bool = False) -> Path:
 
 
 def test_blank_row_of_a_young_person_still_looked_after_is_left_out(tmp_path):
-    history = engine.load_history(care_leavers(tmp_path))
+    history = choose.load_history(care_leavers(tmp_path))
     got = engine.compute(history, LEICS, "2024-25", ["cl_17_18_count", "cl_17_18_in_touch_pct"])
     assert got["cl_17_18_count"].value == 3
     assert got["cl_17_18_in_touch_pct"].value == pytest.approx(100 * 2 / 3)
@@ -225,7 +226,7 @@ def test_blank_row_of_a_young_person_still_looked_after_is_left_out(tmp_path):
 
 
 def test_blank_row_of_a_young_person_who_had_left_care_still_counts(tmp_path):
-    history = engine.load_history(care_leavers(tmp_path, y4_left_before_birthday=True))
+    history = choose.load_history(care_leavers(tmp_path, y4_left_before_birthday=True))
     got = engine.compute(history, LEICS, "2024-25", ["cl_17_18_count", "cl_17_18_in_touch_pct"])
     assert got["cl_17_18_count"].value == 4
     assert got["cl_17_18_in_touch_pct"].value == pytest.approx(50.0)
@@ -241,9 +242,9 @@ def test_two_folders_for_one_year_are_refused_by_validate_and_report(tmp_path):
     write_return(tmp_path / "2025", people, [episode("A", "01/01/2019", "S")])
     write_return(tmp_path / "2024-25", people, [episode("A", "01/01/2019", "S")])
     with pytest.raises(DataError) as validating:
-        engine.validate_input(tmp_path)
+        choose.validate_input(tmp_path)
     with pytest.raises(DataError) as reporting:
-        engine.load_history(tmp_path)
+        choose.load_history(tmp_path)
     for error in (validating.value, reporting.value):
         assert "2024-25 and" in str(error) and f"{tmp_path / '2025'}" in str(error)
         assert "keep one folder" in str(error)
@@ -297,7 +298,7 @@ def continuity(root: Path, k3_in_next_return: bool = False) -> Path:
 
 def test_child_missing_from_the_next_return_is_warned_about(tmp_path):
     folder = continuity(tmp_path)
-    problems = [p for p in engine.validate_input(folder) if p.check == "continuity"]
+    problems = [p for p in choose.validate_input(folder) if p.check == "continuity"]
     assert len(problems) == 1
     warning = problems[0]
     assert warning.severity == "warning" and warning.file == "2025"

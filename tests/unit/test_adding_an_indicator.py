@@ -28,6 +28,7 @@ from reportgen.report.assemble import build_report
 from reportgen.report.context import Context, Results
 from reportgen.report.narrative_context import NarrativeContext
 from reportgen.report.notebook_api import FAMILIES, compute_indicators
+from reportgen.sources import choose
 
 NEW_ID = "placed_outside_la_over_20_miles_pct"
 TITLE = "Children placed outside the authority and more than 20 miles from home (%)"
@@ -172,7 +173,7 @@ def test_declaration_reaches_the_table_the_appendices_and_the_narrative(declared
 
 
 def test_published_only_indicator_from_903_says_it_needs_published_data(declared):
-    history = engine.load_history(VALID_903)
+    history = choose.load_history(VALID_903)
     results = engine.family_results("sufficiency", history, "E10000018", "2024-25")
     result = next(r for r in results if r.id == NEW_ID)
     assert (result.value, result.marker) == (None, registry.NEEDS_PUBLISHED)

@@ -60,13 +60,12 @@ def test_defaults_are_leicestershire_latest_published_year():
     assert params.report_of == "Director of Children and Family Services"
     assert params.report_title == "Children in care: sufficiency, adoption and care leavers 2024-25"
     assert params.meeting_date == date(2025, 12, 1)
-    assert params.officers[0] == OfficerParams(
-        name="Jane Moore",
-        job_title="Director of Children and Family Services",
-        telephone="0116 305 2649",
-        email="Jane.Moore@leics.gov.uk",
-    )
-    assert params.officers[1].name == "Sharon Cooke"
+    # officers named in a 2019 paper are not copied: placeholders until the author names them
+    assert params.officers == [
+        OfficerParams(
+            name="[Officer name]", job_title="[Job title]", telephone="[Telephone]", email="[Email]"
+        )
+    ]
     assert params.background_papers == "None"
     assert params.circulation == "None"
     assert params.kernel_name == "reportgen"
@@ -94,7 +93,8 @@ def test_authority_without_local_details_gets_the_defaults():
     params = load_params("Bristol")
     assert params.authority_name == "Bristol"  # the DfE's "Bristol, City of", as a report says it
     assert params.report_of == "Director of Children's Services"
-    assert params.officers == [OfficerParams(name="Director of Children's Services")]
+    assert params.committee == "[Committee name]"  # never Leicestershire's committee
+    assert [o.name for o in params.officers] == ["[Officer name]"]
 
 
 def test_ssda903_allows_quarters_and_months(tmp_path):
@@ -112,7 +112,7 @@ def test_notebook_parameters_round_trip():
     assert literal["period"] == "2022-23"
     assert literal["out"] == "out"
     assert literal["meeting_date"] == "2023-12-01"
-    assert literal["officers"][0]["name"] == "Alyson Grice"
+    assert literal["officers"][0]["name"] == "[Officer name]"
 
     def is_literal(value):
         if isinstance(value, list):
@@ -345,7 +345,9 @@ def test_build_script_is_deterministic_and_idempotent(params_dir):
     assert {p.name: p.read_text() for p in (params_dir / "authorities").glob("*.yaml")} == texts
     assert _build(params_dir, "--check").returncode == 0
     leics = yaml.safe_load(texts["E10000018.yaml"])
-    assert [o["name"] for o in leics["officers"]] == ["Jane Moore", "Sharon Cooke"]
+    assert "officers" not in leics  # defaults.yaml's placeholders, no names from old papers
+    assert leics["committee"] == "Children and Families Overview and Scrutiny Committee"
+    assert "committee" not in yaml.safe_load(texts["E06000017.yaml"])  # Rutland: placeholder
     assert yaml.safe_load(texts["E09000028.yaml"])["committee"] == "Corporate Parenting Committee"
 
 

@@ -19,6 +19,7 @@ from reportgen.analysis.costs import (
     cost_at_england_mix,
     england_type_by_provider,
     estimated_type_by_provider,
+    financial_year,
     ipf_estimate,
     load_costs,
     money,
@@ -28,7 +29,6 @@ from reportgen.analysis.costs import (
     placement_days_cost,
     shift_saving,
     uplift,
-    year_label,
 )
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -375,12 +375,12 @@ def test_uplift_by_hand():
         uplift(100, "2021-22", "2023-24", index)
 
 
-def test_year_labels():
-    assert year_label(2025) == "2024-25"
-    assert year_label("2025") == "2024-25"
-    assert year_label("2024-25") == "2024-25"
+def test_financial_years():
+    assert financial_year(2025) == "2024-25"
+    assert financial_year("2025") == "2024-25"
+    assert financial_year("2024-25") == "2024-25"
     with pytest.raises(ValueError):
-        year_label("2024-26")
+        financial_year("2024-26")
 
 
 def test_overrides_mark_the_authoritys_own_figures(hand_costs):

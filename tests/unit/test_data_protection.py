@@ -172,7 +172,7 @@ def _failing_notebooks(monkeypatch):
     monkeypatch.setattr(run, "_execute", execute)
     monkeypatch.setattr(run, "read_section", read_section)
     monkeypatch.setattr(run, "check_required", lambda params: None)
-    monkeypatch.setattr("reportgen.indicators.engine.check_return", lambda params: [])
+    monkeypatch.setattr("reportgen.sources.choose.check_return", lambda params: [])
     monkeypatch.setattr(run.data_quality, "summarise", lambda params: None)
 
 

@@ -5,10 +5,13 @@ import doctest
 import pytest
 
 import reportgen.core.formatting
+import reportgen.report.changes
 import reportgen.report.narrative
 
 
-@pytest.mark.parametrize("module", [reportgen.core.formatting, reportgen.report.narrative])
+@pytest.mark.parametrize(
+    "module", [reportgen.core.formatting, reportgen.report.narrative, reportgen.report.changes]
+)
 def test_docstring_examples(module):
     failures, attempted = doctest.testmod(module)
     assert attempted > 0

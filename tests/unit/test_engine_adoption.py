@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators import engine
+from reportgen.sources import choose
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
@@ -22,7 +23,7 @@ A2 = {"D01": 106, "D02": 136, "D03": 0, "D04": 61}  # D03 matched before the ord
 
 @pytest.fixture(scope="module")
 def history():
-    return engine.load_history(CASES / "adoption")
+    return choose.load_history(CASES / "adoption")
 
 
 def test_adoptions_and_sgos_by_year(history):

@@ -20,6 +20,7 @@ from reportgen.core.errors import DataError, ParamsError
 from reportgen.indicators import engine, registry
 from reportgen.indicators.blocks import add_months, birthday, collection_year_of, from_day, to_day
 from reportgen.indicators.measures import FUNCTIONS
+from reportgen.sources import choose
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "903"
 VALID = FIXTURES / "valid"
@@ -48,7 +49,7 @@ def test_ids_without_a_903_function_say_why():
     assert engine.not_from_903("adoption_entry_to_adopted_days") == (
         "England-only figure from the DfE national adoption table"
     )
-    history = engine.load_history(VALID)
+    history = choose.load_history(VALID)
     results = engine.family_results("adoption", history, LEICS, "2024-25")
     stage = next(r for r in results if r.id == "adoption_entry_to_adopted_days")
     assert (stage.value, stage.marker) == (None, engine.NOT_AVAILABLE)
@@ -65,7 +66,7 @@ def test_registry_points_at_the_903_function():
 
 
 def test_sgo_codes_by_collection_year():
-    history = engine.load_history(CASES / "old_codes")
+    history = choose.load_history(CASES / "old_codes")
     first = engine.compute(history, LEICS, "2017-18")
     assert first["ceased"].value == 2
     assert first["ceased_sgo"].value == 2  # E44 and E43, valid until 2017-18
@@ -79,7 +80,7 @@ def test_sgo_codes_by_collection_year():
 
 
 def test_results_for_a_collection_year():
-    history = engine.load_history(VALID)
+    history = choose.load_history(VALID)
     results = engine.family_results("sufficiency", history, LEICS, "2024-25", ["E10000019"])
     found = {r.id: r for r in results}
     assert [r.id for r in results] == [i.id for i in registry.by_family("sufficiency")]
@@ -102,7 +103,7 @@ def test_results_for_a_collection_year():
 
 
 def test_results_for_a_quarter_compare_with_the_latest_published_year():
-    history = engine.load_history(VALID)
+    history = choose.load_history(VALID)
     found = {
         r.id: r
         for r in engine.family_results("sufficiency", history, LEICS, "2024-25 Q3", ["E10000019"])
@@ -158,11 +159,11 @@ def test_synthetic_source_without_its_generator_is_a_clear_error(monkeypatch):
 
 def test_detail_rejects_ids_not_from_903():
     with pytest.raises(ParamsError, match="England-only"):
-        engine.detail("adoption_entry_to_adopted_days", engine.load_history(VALID), "2024-25")
+        engine.detail("adoption_entry_to_adopted_days", choose.load_history(VALID), "2024-25")
 
 
 def test_several_authorities_at_once():
-    history = engine.load_history(CASES / "placements")
+    history = choose.load_history(CASES / "placements")
     header = history.tables["Header"]
     la = np.where(header["CHILD"].str[1:].astype(int) <= 8, "E06000016", "E10000018")
     tables = dict(history.tables) | {"Header": header.assign(LA=la)}
@@ -189,7 +190,7 @@ def broken(tmp_path):
 
 def test_check_return_refuses_errors_and_names_the_command(broken):
     with pytest.raises(DataError) as raised:
-        engine.check_return(SimpleNamespace(input=broken))
+        choose.check_return(SimpleNamespace(input=broken))
     message = str(raised.value)
     assert "1 validation error" in message
     assert "2025/placements.csv, row 4" in message
@@ -197,12 +198,12 @@ def test_check_return_refuses_errors_and_names_the_command(broken):
 
 
 def test_check_return_override(broken):
-    problems = engine.check_return(SimpleNamespace(input=broken, allow_invalid_903=True))
+    problems = choose.check_return(SimpleNamespace(input=broken, allow_invalid_903=True))
     assert [p.severity for p in problems] == ["error"]
 
 
 def test_check_return_passes_a_valid_return():
-    assert engine.check_return(SimpleNamespace(input=VALID)) == []
+    assert choose.check_return(SimpleNamespace(input=VALID)) == []
 
 
 # ------------------------------------------------------------------------------ CLI

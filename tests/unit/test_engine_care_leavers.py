@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators import engine
+from reportgen.sources import choose
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
@@ -15,7 +16,7 @@ LEICS = "E10000018"
 
 @pytest.fixture(scope="module")
 def history():
-    return engine.load_history(CASES / "care_leavers")
+    return choose.load_history(CASES / "care_leavers")
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_quarter_counts_birthdays_in_the_quarter(history):
 
 
 def test_missing_oc3_is_not_available(history):
-    got = engine.compute(engine.load_history(CASES / "flows"), LEICS, "2024-25")
+    got = engine.compute(choose.load_history(CASES / "flows"), LEICS, "2024-25")
     result = got["cl_19_21_eet_pct"]
     assert result.value is None and result.marker == engine.NOT_AVAILABLE
     assert "needs the OC3 table" in result.note

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators import engine
+from reportgen.sources import choose
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
@@ -20,7 +21,7 @@ POPULATION_MID_2023 = 145_610  # ONS mid-2023 0-17, Leicestershire (published ta
 
 @pytest.fixture(scope="module")
 def flows():
-    return engine.load_history(CASES / "flows")
+    return choose.load_history(CASES / "flows")
 
 
 def value(history, period, id_):

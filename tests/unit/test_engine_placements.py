@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reportgen.indicators import engine
+from reportgen.sources import choose
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
@@ -19,13 +20,13 @@ CLA = 16
 
 @pytest.fixture(scope="module")
 def got():
-    history = engine.load_history(CASES / "placements")
+    history = choose.load_history(CASES / "placements")
     return engine.compute(history, LEICS, "2024-25")
 
 
 @pytest.fixture(scope="module")
 def history():
-    return engine.load_history(CASES / "placements")
+    return choose.load_history(CASES / "placements")
 
 
 def test_children_looked_after(got):

@@ -13,6 +13,7 @@ import pytest
 
 from reportgen.indicators import engine
 from reportgen.indicators.blocks import EngineOptions
+from reportgen.sources import choose
 
 CASES = Path(__file__).resolve().parents[1] / "fixtures" / "903" / "cases"
 LEICS = "E10000018"
@@ -21,7 +22,7 @@ LONG_TERM = "stability_long_term_pct"
 
 @pytest.fixture(scope="module")
 def history():
-    return engine.load_history(CASES / "stability")
+    return choose.load_history(CASES / "stability")
 
 
 def placements(history, options=None, period="2024-25"):
@@ -114,7 +115,7 @@ def test_long_term_stability_withheld_when_chains_do_not_reach_the_start(tmp_pat
     # S01-S05, L01-L07, L09 (13; S06 is 17, L08 16). Withheld, saying 3 of 13.
     for year in ("2024", "2025"):
         shutil.copytree(CASES / "stability" / year, tmp_path / year)
-    got = engine.compute(engine.load_history(tmp_path), LEICS, "2024-25", [LONG_TERM])
+    got = engine.compute(choose.load_history(tmp_path), LEICS, "2024-25", [LONG_TERM])
     assert got[LONG_TERM].value is None
     assert got[LONG_TERM].marker == engine.NOT_AVAILABLE
     assert "for 3 of the 13 children under 16 looked after on 31 March 2025" in got[LONG_TERM].note

@@ -358,10 +358,11 @@ def test_paragraph_numbers_match_what_word_shows(tmp_path: Path, png: Path, layo
         numbers = dict((p.text, n) for p, n in predicted)
         assert numbers["The first paragraph under Background."] == "1.1"
         # 1 Background, 2 Placement providers and costs, 3 Looking ahead, 4 Conclusion,
-        # 5 Consultation (Risks and Impact Analysis is its level-2 part), 6 Financial Implications
-        assert numbers["The first paragraph under Consultation."] == "5.1"
-        assert numbers["The first paragraph under Risks and Impact Analysis."] == "5.2"
-        assert numbers["The first paragraph under Financial Implications."] == "6.1"
+        # 5 Questions the committee may wish to ask, 6 Consultation (Risks and Impact Analysis
+        # is its level-2 part), 7 Financial Implications
+        assert numbers["The first paragraph under Consultation."] == "6.1"
+        assert numbers["The first paragraph under Risks and Impact Analysis."] == "6.2"
+        assert numbers["The first paragraph under Financial Implications."] == "7.1"
         assert "The first paragraph under Summary." not in numbers
 
 
@@ -377,6 +378,7 @@ def test_open_report_numbers_headings_and_paragraphs_as_an_outline(
         "Placement providers and costs",
         "Looking ahead",
         "Conclusion",
+        "Questions the committee may wish to ask",
         "Consultation",
         "Financial Implications",
         "Appendices",
@@ -605,8 +607,9 @@ def test_audit_trail_from_southwark_params(southwark_context: Context) -> None:
     ]
     rows = dict(label.rows)
     assert label.kind == "layout"
-    assert rows["Lead officer"] == "Alasdair Smith, Director, Children & Families"
-    assert rows["Report author"].startswith("Kelly Henry, Head of Service")
+    # no officer named in Southwark's params: placeholders, never the 2019 paper's officers
+    assert rows["Lead officer"] == "[Officer name], [Job title]"
+    assert rows["Report author"] == "[Officer name], [Job title]"
     assert rows["Version"] == "Final" and rows["Key decision?"] == "No"
     assert rows["Dated"] == "24 November 2025"  # a week before the default 1 December meeting
     assert consulted.kind == "list"
@@ -628,12 +631,12 @@ def test_written_by_line_for_lincolnshire() -> None:
     (line,) = STANDARD_PARTS["written_by"](context)
     assert line.numbered is False
     assert line.text == (
-        "This report was written by Tara Jones, who can be contacted on 01522 552686 or "
-        "tara.jones@lincolnshire.gov.uk."
+        "This report was written by [Officer name], who can be contacted on [Telephone] or [Email]."
     )
     assert params.layout == "open-report"
+    assert params.committee == "Children and Young People Scrutiny Committee"
     assert params.committee_details.on_behalf_of(params.report_of) == (
-        "Heather Sandy, Executive Director - Children's Services"
+        "Executive Director - Children's Services"
     )
 
 
@@ -657,7 +660,7 @@ def test_committee_details_defaults_and_southwark() -> None:
         CommitteeDetails(colour="red")  # type: ignore[call-arg]
     southwark = load_params("Southwark", "2024-25")
     assert southwark.layout == "corporate-parenting"
-    assert southwark.committee_details.lead_officer.startswith("Alasdair Smith")
+    assert southwark.committee_details.lead_officer == ""  # the first officer, when named
     assert load_params("Leicestershire").committee_details == CommitteeDetails()
 
 

@@ -48,10 +48,11 @@ def test_change_words_follow_polarity():
     assert nv.change_clause(result(value=5, previous=5), "2023-24") == "unchanged from 2023-24"
 
 
-def test_counts_are_not_compared_with_england():
-    # Leicestershire adopted 37 in 2024-25; England 3,040; neighbour mean 32.
+def test_counts_are_not_compared_with_england_or_the_neighbours():
+    # Leicestershire adopted 37 in 2024-25; England 3,040; neighbour mean 32: a count compares
+    # with neither (issue 16: Birmingham's 90 adoptions against a neighbour average of 28).
     r = result(value=37, england=3040, sn_mean=32.4)
-    assert nv.comparator_clause(r) == "higher than the statistical neighbour average (32)"
+    assert nv.comparator_clause(r) == ""
 
 
 def test_no_comparison_against_missing_values():

@@ -174,7 +174,8 @@ def test_no_forecast_says_why_in_one_sentence(tmp_path):
 
 def test_cost_sentences_are_in_govuk_money_style(tmp_path):
     # 100 children costing £50,000 a week: £50,000 x 365.25 / 7 = £2,608,928.57 a year, "£2.6
-    # million"; £500 a week each. England's mix £2 million: £608,929 less.
+    # million"; £500 a week each. England's mix £2 million: £608,929 less, "£610,000" to two
+    # significant figures (estimates are never shown more precisely).
     weekly = 50_000.0
     annual = weekly * WEEKS_PER_YEAR
     costs = {
@@ -211,12 +212,14 @@ def test_cost_sentences_are_in_govuk_money_style(tmp_path):
         "We estimate that the placements of the 100 children looked after at 31 March 2025 cost "
         "about £2.6 million a year (£50,000 a week) at 2024-25 prices: on average £500 a week"
     )
-    assert any("would cost about £2 million a year, £608,929 less" in s for s in sentences)
+    assert any("would cost about £2 million a year, £610,000 less" in s for s in sentences)
     assert "Children's homes account for about 50% of the cost and 10% of the children" in sentences
-    # 1 child x £4,500 a week x 365.25 / 7 = £234,803.57 a year
-    assert any(
-        "would save about £234,804 a year (£4,500 a week for each child)" in s for s in sentences
-    )
+    # 1 child x £4,500 a week x 365.25 / 7 = £234,803.57 a year: "£230,000" to two figures; 1% of
+    # 100 children is one child, so the sentence is about each child
+    assert (
+        "Each child placed with the council's own foster carers instead of in a private "
+        "children's home would save about £230,000 a year"
+    ) in sentences
 
 
 def test_the_looking_ahead_part_has_a_table_and_a_fan_chart_with_numbers_in_its_alt_text(tmp_path):
@@ -249,3 +252,41 @@ def test_the_shipped_back_test_summary_matches_a_recomputation():
     again = json.loads(json.dumps(fc.summary_json(fc.backtest(**shipped["settings"]))))
     assert again["overall"] == shipped["overall"]
     assert again["authorities"] == shipped["authorities"]
+
+
+def test_a_placement_type_the_dfe_withheld_is_withheld_in_the_cost_table(tmp_path):
+    # Rutland, 31 March 2025: the DfE withheld ('c') children's homes and placed for adoption
+    # (checked in the DfE CSV: children_count 'c' for both); their estimates and costs are withheld
+    params = load_params("E06000017", "2024-25")
+    data = outlook.compute(params)
+    costs = data["costs"]
+    assert {"childrens_home", "placed_for_adoption"} <= set(costs["withheld_types"])
+    table = outlook_parts._cost_table(costs)
+    rows = {r[0]: r for r in table.rows}
+    assert rows["Children's homes"][1:] == ("withheld", "withheld", "withheld")
+    c = Context(params, Results({}), tmp_path, "2023-24")
+    assert not any("Children's homes account" in s for s in outlook_parts._cost_sentences(c, costs))
+
+
+def test_reportgen_forecast_writes_json_and_refuses_bad_options(tmp_path):
+    from typer.testing import CliRunner
+
+    from reportgen.cli.app import app
+
+    runner = CliRunner()
+    out = tmp_path / "f.json"
+    done = runner.invoke(
+        app, ["forecast", "--authority", "Leicestershire", "--horizon", "2", "--json", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    data = json.loads(out.read_text())
+    years = data["forecast"]["years"]
+    assert [y["year"] for y in years] == ["2025-26", "2026-27"]
+    band = years[0]["looked_after"]
+    assert band["low95"] <= band["low80"] <= band["central"] <= band["high80"] <= band["high95"]
+    bad = runner.invoke(app, ["forecast", "--authority", "Leicestershire", "--horizon", "5"])
+    assert bad.exit_code != 0 and "horizon 1 to 4" in bad.output
+    early = runner.invoke(app, ["forecast", "--authority", "Rutland", "--as-of", "2021-22"])
+    assert early.exit_code != 0 and "needs at least three years" in early.output
+    unknown = runner.invoke(app, ["forecast", "--scenario", "nope"])
+    assert unknown.exit_code != 0 and "--scenario 'nope'" in unknown.output

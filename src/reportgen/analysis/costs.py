@@ -53,6 +53,7 @@ from pydantic import (
     field_validator,
 )
 
+from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table
 
 # --------------------------------------------------------------------------------------------
@@ -205,8 +206,9 @@ class CostsError(ValueError):
 _FY = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def year_label(year: int | str) -> str:
-    """Normalise a year to a financial-year label.
+def financial_year(year: int | str) -> str:
+    """Normalise a year to a financial-year label (a reporting year through
+    :func:`reportgen.core.periods.year_label`).
 
     Parameters
     ----------
@@ -220,14 +222,13 @@ def year_label(year: int | str) -> str:
 
     Examples
     --------
-    >>> year_label(2025), year_label("2024-25")
+    >>> financial_year(2025), financial_year("2024-25")
     ('2024-25', '2024-25')
     """
     if isinstance(year, bool):
         raise ValueError(f"not a year: {year!r}")
     if isinstance(year, int) or (isinstance(year, str) and year.strip().isdigit()):
-        end = int(year)
-        return f"{end - 1}-{end % 100:02d}"
+        return year_label(int(year))
     if isinstance(year, str):
         match = _FY.match(year.strip())
         if match and (int(match.group(1)) + 1) % 100 == int(match.group(2)):
@@ -237,7 +238,7 @@ def year_label(year: int | str) -> str:
 
 def reporting_year(year: int | str) -> int:
     """The DfE ``time_period`` (year ending 31 March) of a year: ``"2024-25"`` -> ``2025``."""
-    return int(year_label(year)[:4]) + 1
+    return int(financial_year(year)[:4]) + 1
 
 
 # --------------------------------------------------------------------------------------------
@@ -654,7 +655,7 @@ def england_type_by_provider(year: int | str, *, as_seed: bool = False) -> pd.Da
 
 def estimated_type_by_provider(
     authority_code: str,
-    year_label: int | str,
+    year: int | str,
     *,
     seed_year: int | str | None = None,
     tol: float = 1e-9,
@@ -671,7 +672,7 @@ def estimated_type_by_provider(
     ----------
     authority_code
         3-digit DfE code (``"855"``), GSS code (``"E10000018"``) or name.
-    year_label
+    year
         ``"2024-25"`` or ``2025``: children looked after at 31 March 2025.
     seed_year
         England's year to use; default the same year when published, otherwise the latest earlier
@@ -689,7 +690,7 @@ def estimated_type_by_provider(
         margins as dicts, ``None`` where suppressed, and markers), ``filled`` (values given to suppressed margin entries) and the
         :func:`ipf_estimate` attributes.
     """
-    published = published_margins(authority_code, year_label)
+    published = published_margins(authority_code, year)
     period = published["time_period"]
     if pd.isna(published["total"]):
         marker = published["markers"].get("total", "not published")
@@ -720,13 +721,13 @@ def estimated_type_by_provider(
         estimate=True,
         method="iterative proportional fitting (reportgen.analysis.costs.ipf_estimate)",
         note=ESTIMATE_NOTE.format(
-            name=published["name"], year_end=period, seed_year=year_label_of(seed_period)
+            name=published["name"], year_end=period, seed_year=year_label(seed_period)
         ),
         authority=published["name"],
         old_la_code=published["old_la_code"],
         new_la_code=published["new_la_code"],
-        year=year_label_of(period),
-        seed_year=year_label_of(seed_period),
+        year=year_label(period),
+        seed_year=year_label(seed_period),
         margins={
             **published,
             "types": {k: (None if pd.isna(v) else float(v)) for k, v in published["types"].items()},
@@ -737,11 +738,6 @@ def estimated_type_by_provider(
         filled=filled,
     )
     return fitted
-
-
-def year_label_of(period: int) -> str:
-    """``2025`` -> ``"2024-25"`` (alias of :func:`year_label` for a reporting year)."""
-    return year_label(int(period))
 
 
 # --------------------------------------------------------------------------------------------
@@ -804,7 +800,7 @@ class _InflationModel(BaseModel):
         if not values:
             raise ValueError("needs at least one year")
         for key, value in values.items():
-            year_label(key)
+            financial_year(key)
             if not math.isfinite(value) or value <= 0:
                 raise ValueError(f"index for {key} must be a positive number")
         return values
@@ -829,7 +825,7 @@ class InflationIndex:
 
     def factor(self, from_year: int | str, to_year: int | str) -> float:
         """Multiply a figure in ``from_year`` prices by this to get ``to_year`` prices."""
-        start, end = year_label(from_year), year_label(to_year)
+        start, end = financial_year(from_year), financial_year(to_year)
         for year in (start, end):
             if year not in self.values:
                 raise CostsError(
@@ -1147,7 +1143,7 @@ def load_costs(
     index = InflationIndex(
         name=inflation.name,
         source=inflation.source,
-        values={year_label(k): float(v) for k, v in inflation.values.items()},
+        values={financial_year(k): float(v) for k, v in inflation.values.items()},
         note=inflation.note,
     )
     entries = _read_entries(document["costs"], file, "national", _UnitCostModel, "costs")
@@ -1229,7 +1225,7 @@ def placement_costs(
         ``costed_children``, ``uncosted_children``, ``weekly_cost``, ``annual_cost`` (totals over
         costed cells).
     """
-    label = year_label(year)
+    label = financial_year(year)
     cells = _cells(counts_by_type_provider, "counts_by_type_provider")
     rows = []
     for placement_type, provider, children in cells.itertuples(index=False):
@@ -1409,7 +1405,7 @@ def shift_saving(
         weekly_to=units[1],
         weekly_saving=weekly,
         annual_saving=weekly * WEEKS_PER_YEAR,
-        year=year_label(year),
+        year=financial_year(year),
         origins=(origins[0], origins[1]),
     )
 
@@ -1436,7 +1432,7 @@ def placement_days_cost(
         ``weekly_unit_cost``, ``daily_unit_cost`` (weekly / 7), ``cost`` (days x daily), ``origin``,
         ``source``. ``attrs``: ``year``, ``days``, ``uncosted_days``, ``cost``.
     """
-    label = year_label(year)
+    label = financial_year(year)
     cells = _cells(days_by_type_provider, "days_by_type_provider")
     rows = []
     for placement_type, provider, days in cells.itertuples(index=False):

@@ -29,6 +29,8 @@ UNKNOWN = "unknown"
 """Group label for counts the DfE suppressed (or groups present in only one year)."""
 
 CHARACTERISTICS_TABLE = "la_cla_on_31_march_by_characteristics"
+STARTED_TABLE = "la_children_who_started_to_be_looked_after_during_the_year"
+CEASED_TABLE = "la_children_who_ceased_during_the_year"
 
 PUBLISHED_BREAKDOWNS: dict[str, str] = {
     "Unaccompanied asylum-seeking children": "UASC status",
@@ -62,13 +64,13 @@ DFE_GROUP_PHRASES: dict[str, str] = {
     "Interim care order": "children on interim care orders",
     "Placement order granted": "children with placement orders",
     "Voluntary agreements under S20 CA 1989": (
-        "children looked after under voluntary agreements (section 20)"
+        "children looked after under section 20 voluntary agreements"
     ),
     "Detained for child protection": "children detained for child protection",
     "Youth justice legal statuses": "children with youth justice legal statuses",
     # Placement type
     "Foster placements": "children in foster placements",
-    "Secure homes and children's homes": "children in children's homes (including secure homes)",
+    "Secure homes and children's homes": "children in children's homes or secure homes",
     "Independent and semi-independent living arrangements/supported accommodation": (
         "young people in supported accommodation or living independently"
     ),
@@ -430,8 +432,9 @@ def published_breakdowns(
     previous_year: int,
     current_year: int,
     characteristics: Mapping[str, str] | None = None,
+    table: str = CHARACTERISTICS_TABLE,
 ) -> tuple[dict[str, tuple[pd.Series, pd.Series]], tuple[float, float]]:
-    """An authority's published breakdowns of children looked after at 31 March, two years.
+    """An authority's published breakdowns of a total (children looked after at 31 March), two years.
 
     Parameters
     ----------
@@ -441,16 +444,21 @@ def published_breakdowns(
         DfE reporting years (``2024``, ``2025``: 31 March 2024 and 31 March 2025).
     characteristics
         DfE ``characteristic`` -> breakdown name; default :data:`PUBLISHED_BREAKDOWNS`.
+    table
+        The DfE table (``characteristic``, ``breakdown`` and ``children_count`` columns, a
+        ``Total`` row per characteristic): default :data:`CHARACTERISTICS_TABLE`; also
+        :data:`STARTED_TABLE` and :data:`CEASED_TABLE` (children who started or ceased to be
+        looked after during the year) with their own characteristics.
 
     Returns
     -------
     breakdowns, totals
         ``{name: (previous, current)}`` counts by group (``NaN`` where suppressed; the ``Total``
-        row removed), and the published totals ``(previous, current)`` of children looked after,
-        for :func:`main_drivers`.
+        row removed), and the published totals ``(previous, current)`` (of the first
+        characteristic), for :func:`main_drivers`.
     """
     chosen = dict(characteristics or PUBLISHED_BREAKDOWNS)
-    frame = load_table(CHARACTERISTICS_TABLE)
+    frame = load_table(table)
     la = frame[frame["geographic_level"] == "Local authority"]
     code = str(authority_code).strip()
     rows = la[
@@ -459,7 +467,7 @@ def published_breakdowns(
         | (la["la_name"].astype(str).str.casefold() == code.casefold())
     ]
     if rows.empty:
-        raise ValueError(f"authority {authority_code!r} not found in {CHARACTERISTICS_TABLE}")
+        raise ValueError(f"authority {authority_code!r} not found in {table}")
     breakdowns: dict[str, tuple[pd.Series, pd.Series]] = {}
     totals: dict[int, float] = {}
     for characteristic, name in chosen.items():
@@ -468,8 +476,7 @@ def published_breakdowns(
             part = rows[(rows["characteristic"] == characteristic) & (rows["time_period"] == year)]
             if part.empty:
                 raise ValueError(
-                    f"no '{characteristic}' rows for {authority_code!r} in {year} in "
-                    f"{CHARACTERISTICS_TABLE}"
+                    f"no '{characteristic}' rows for {authority_code!r} in {year} in {table}"
                 )
             counts = part.set_index("breakdown")["children_count"].astype(float)
             totals.setdefault(year, float(counts.get("Total", math.nan)))

@@ -64,6 +64,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table
 
 CLA_TABLE = "cla_number_and_rate_per_10k_children"
@@ -124,11 +125,6 @@ class ForecastError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 _LABEL = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{2}|\d{4})\s*$")
-
-
-def year_label(time_period: int) -> str:
-    """The collection-year label of a DfE ``time_period``: ``2025`` -> ``'2024-25'``."""
-    return f"{time_period - 1}-{time_period % 100:02d}"
 
 
 def time_period(year: str | int) -> int:
@@ -1243,12 +1239,17 @@ def _mix_sentence(forecast: Forecast, target: ProjectedYear) -> str | None:
             "fewer than 5 children" if count < 5 else f"around {_fmt(round(count / unit) * unit)}"
         )
         verb = "would be " if i == 0 else ""
-        parts.append(f"{round(share * 100)}% {verb}in {PLACEMENT_LABELS.get(key, key)} ({shown})")
+        label = PLACEMENT_LABELS.get(key, key)
+        parts.append(f"{round(share * 100)}% {verb}in {label[:1].lower() + label[1:]} ({shown})")
     older = target.age_mix.get("16 years and over")
     if older is not None:
         parts.append(f"{round(older * 100)}% would be aged 16 and over")
     if not parts:
         return None
+    if not forecast.method.startswith("published"):  # a model of the children: its own mix
+        return (
+            f"At {target.at}, the projection has about {_join(parts).replace('would be ', '', 1)}."
+        )
     basis = (
         f"the mix of placements and ages stays as at {_march(time_period(forecast.last_year))}"
         if forecast.assumptions.mix_damping == 0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -51,9 +49,21 @@ def report(
     params_file: Annotated[
         str | None, typer.Option("--params", help="A YAML file of further params for this run.")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="The last paper (.docx): also write <paper>_changes.docx, this paper with "
+            "tracked changes against it and a list of the figures that moved.",
+        ),
+    ] = None,
 ) -> None:
     """Write one report (.docx, executed notebooks, run.json) to OUT/<code>/<period>/."""
     try:
+        if since:
+            from reportgen.cli.compare import check_inputs
+
+            check_inputs(since)
         from reportgen.core.config import load_params
         from reportgen.run.report import run_report
 
@@ -68,6 +78,11 @@ def report(
         )
         from reportgen.core.config import disclosure_warning
 
+        if since:
+            from reportgen.cli.compare import check_not_overwritten
+            from reportgen.run.report import report_filename
+
+            check_not_overwritten(since, params.out_dir / report_filename(params))
         if warning := disclosure_warning(params):
             err.print(f"[bold yellow]warning:[/] {warning}", highlight=False)
         with console.status(f"Writing the {params.period} report for {params.authority_name}..."):
@@ -79,12 +94,33 @@ def report(
     for note in result.notes:
         console.print(f"[yellow]note[/] {note}")
     if result.still_to_write:
-        from reportgen.report.officer_sections import OFFICER_PARTS, own_folder
+        from rich.markup import escape
 
-        names = ", ".join(OFFICER_PARTS[p].lower() for p in result.still_to_write)
+        from reportgen.report.officer_sections import own_folder
+
+        names = escape("; ".join(result.still_to_write))
         console.print(
-            f"[yellow]still to write[/] (default text used where there is one): {names}; "
-            f"put your own in {os.path.relpath(own_folder(result.params))}/<part>.md"
+            f"[yellow]still to write[/] (default text or placeholder, each marked by a Word "
+            f"comment and listed in run.json): {names}; put your own text in "
+            f"{os.path.relpath(own_folder(result.params))}/<part>.md and the front-sheet "
+            f"details in params/authorities/{result.params.authority_code}.yaml",
+            highlight=False,
+        )
+    if since:
+        from rich.markup import escape
+
+        from reportgen.cli.compare import changes_path, write_changes
+
+        try:
+            changes, warnings = write_changes(Path(since), result.docx, changes_path(result.docx))
+        except Exception as error:  # noqa: BLE001
+            _fail(error)
+            return
+        for warning in warnings:
+            err.print(f"[bold yellow]warning:[/] {escape(warning)}", highlight=False)
+        console.print(
+            f"[green]changes[/] {escape(str(changes))}  (tracked changes since {escape(since)})",
+            highlight=False,
         )
 
 
@@ -334,47 +370,20 @@ def list_authorities() -> None:
     console.print(table)
 
 
-@app.command()
-def pdf(out: OutOpt = None) -> None:
-    """Convert every report under OUT (default out/) to PDF with LibreOffice."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        err.print(
-            "[bold red]error:[/] LibreOffice is not installed: "
-            "apt-get update && apt-get install -y libreoffice-writer-nogui"
-        )
-        raise typer.Exit(2)
-    folder = Path(out or "out")
-    reports_found = sorted(p for p in folder.glob("*/*/*.docx") if not p.name.startswith("."))
-    if not reports_found:
-        err.print(f"[bold red]error:[/] no reports under {folder}/: run 'make report' first")
-        raise typer.Exit(2)
-    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"reportgen-soffice-{os.getpid()}"
-    for docx in reports_found:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(docx.parent),
-                str(docx),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        console.print(f"[green]pdf[/] {docx.with_suffix('.pdf')}")
-    shutil.rmtree(profile, ignore_errors=True)
-
-
 def _register_commands() -> None:
+    from reportgen.cli import compare as cli_compare
+    from reportgen.cli import forecast as cli_forecast
+    from reportgen.cli import layout as cli_layout
+    from reportgen.cli import publish as cli_publish
     from reportgen.cli import ssda903 as cli_903
     from reportgen.cli import synth as cli_synth
 
     cli_903.register(app)
     cli_synth.register(app)
+    cli_forecast.register(app)
+    cli_compare.register(app)
+    cli_publish.register(app)
+    cli_layout.register(app)
 
 
 _register_commands()

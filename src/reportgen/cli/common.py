@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reportgen.core.errors import ReportgenError
 
@@ -33,7 +34,10 @@ InputOpt = Annotated[
 ]
 LayoutOpt = Annotated[
     str | None,
-    typer.Option("--layout", help="county-scrutiny, open-report or corporate-parenting."),
+    typer.Option(
+        "--layout",
+        help="county-scrutiny, open-report, corporate-parenting, or a council template .docx.",
+    ),
 ]
 OutOpt = Annotated[str | None, typer.Option("--out", help="Output folder (default out/).")]
 
@@ -43,10 +47,10 @@ def _fail(error: BaseException) -> None:
     if DEBUG["on"]:
         raise error
     if isinstance(error, ReportgenError):
-        err.print(f"[bold red]error:[/] {error}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False)
         raise typer.Exit(error.exit_code)
     err.print(
-        f"[bold red]error:[/] unexpected {type(error).__name__}: {error} (rerun with --debug for details)",
+        f"[bold red]error:[/] unexpected {type(error).__name__}: {escape(str(error))} (rerun with --debug for details)",
         highlight=False,
     )
     raise typer.Exit(1)

@@ -16,12 +16,12 @@ issues are summarised by rule instead."""
 
 
 def _problems(folder: Path, year: int | None) -> list[Any]:
-    from reportgen.indicators import engine
+    from reportgen.sources import choose
     from reportgen.sources.ssda903.validate import validate_return
 
     if year is not None:
         return validate_return(folder, year)
-    return engine.validate_input(folder)
+    return choose.validate_input(folder)
 
 
 def _findings_table(findings: list[Any], limit: int) -> Any:
@@ -201,6 +201,7 @@ UNSUPPRESSED_NOTE = (
 def indicator_values(params: Any, allow_invalid: bool = False) -> dict[str, float | int | None]:
     """Every registry id -> the authority's value for the params' source and period."""
     from reportgen.indicators import engine, published, registry
+    from reportgen.sources import choose
 
     if params.source == "published":
         found: dict[str, float | None] = {}
@@ -214,12 +215,12 @@ def indicator_values(params: Any, allow_invalid: bool = False) -> dict[str, floa
                 found[result.id] = result.value
     else:
         if params.source == "synthetic":
-            history = engine._synthetic_history(params)
+            history = choose._synthetic_history(params)
         else:
-            engine.check_return(
+            choose.check_return(
                 SimpleNamespace(input=params.input, allow_invalid_903=allow_invalid)
             )
-            history = engine.load_history(params.input)
+            history = choose.load_history(params.input)
         found = engine.values(history, params.authority_code, params.period_obj)
     out: dict[str, float | int | None] = {}
     for id_ in registry.REGISTRY:

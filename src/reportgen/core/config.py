@@ -240,7 +240,10 @@ class ReportParams(BaseModel):
     input
         Folder of 903 CSVs; required for ``"ssda903"``.
     layout
-        House style of the Word report.
+        House style of the Word report: a layout name, or the path of a council's own Word
+        template with its style mapping beside it (``{template: path}`` in YAML).
+    contents
+        Print a contents list after the title block; ``None`` (default): as the layout says.
     out
         Output root; the report goes to :attr:`out_dir`.
     committee, report_of
@@ -263,6 +266,9 @@ class ReportParams(BaseModel):
         Front-sheet and audit-trail details some layouts print (:mod:`reportgen.core.committee`).
     targets, commitments
         Targets on indicators and "We will" commitments; the report gives each a status.
+    recommendations
+        Further options the committee is asked to decide on, one sentence each, after the
+        default "note and comment" recommendation (``["request a focused report on ..."]``).
     sections
         Officer-written text by part name (``purpose``, ``background``, ``service_context`` ...),
         Markdown + Jinja; a file ``params/authorities/<code>/<period>/<part>.md`` does the same.
@@ -313,18 +319,34 @@ class ReportParams(BaseModel):
             )
         return value
 
-    @field_validator("layout")
+    @field_validator("layout", mode="before")
     @classmethod
-    def _known_layout(cls, value: str) -> str:
-        from reportgen.core.plans import PLANS
+    def _known_layout(cls, value: Any) -> str:
+        from reportgen.core.plans import PLANS, is_template_layout, read_template_layout
 
-        if value not in PLANS:
-            raise ValueError(
-                f"unknown layout {value!r}: choose one of {', '.join(sorted(PLANS))} "
-                "(templates/layouts/*.yaml)"
-            )
-        return value
+        if isinstance(value, dict):  # layout: {template: path/to/our-template.docx}
+            if set(value) != {"template"} or not isinstance(value["template"], str | Path):
+                raise ValueError(
+                    f"give a layout name or {{template: path/to/our-template.docx}}, got {value!r}"
+                )
+            value = value["template"]
+        if isinstance(value, Path):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"expected a layout name or a .docx path, got {value!r}")
+        if value in PLANS:
+            return value
+        if is_template_layout(value):
+            try:
+                return read_template_layout(value).name  # the absolute path
+            except ReportgenError as exc:
+                raise ValueError(str(exc)) from None
+        raise ValueError(
+            f"unknown layout {value!r}: choose one of {', '.join(sorted(PLANS))} "
+            "(templates/layouts/*.yaml) or give a council template (path/to/template.docx)"
+        )
 
+    contents: bool | None = None
     out: Path = DEFAULT_OUT_DIR
     committee: str = Field(min_length=1)
     report_of: str = Field(min_length=1)
@@ -338,6 +360,7 @@ class ReportParams(BaseModel):
     committee_details: CommitteeDetails = Field(default_factory=CommitteeDetails)
     targets: list[TargetParams] = Field(default_factory=list)
     commitments: list[CommitmentParams] = Field(default_factory=list)
+    recommendations: list[str] = Field(default_factory=list)
     sections: dict[str, str] = Field(default_factory=dict)
     required_sections: list[str] = Field(default_factory=list)
     allow_invalid_903: bool = False

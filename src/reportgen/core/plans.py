@@ -41,15 +41,20 @@ from reportgen.core.errors import TemplateError
 from reportgen.model import Paragraph, Section
 
 __all__ = [
+    "DEFAULT_BASE",
     "LAYOUTS_DIR",
     "LAYOUT_FILES",
     "PLANS",
     "LayoutFile",
     "PlanItem",
+    "get_layout_file",
     "get_plan",
+    "is_template_layout",
     "load_layout_files",
+    "mapping_path",
     "paragraph_numbers",
     "read_layout_file",
+    "read_template_layout",
 ]
 
 LAYOUTS_DIR = paths.TEMPLATES_DIR / "layouts"
@@ -59,6 +64,11 @@ Numbering = Literal["main", "none", "own"]
 NUMBERING_MODES: tuple[str, ...] = ("main", "none", "own")
 TOP_KEYS = ("name", "description", "body", "render")
 ITEM_KEYS = ("heading", "parts", "families", "numbering", "level")
+MAPPING_KEYS = ("description", "base", "front_sheet", "contents", "styles")
+"""Keys of a council template's style mapping (``<template>.yaml`` beside the .docx)."""
+DEFAULT_BASE = "county-scrutiny"
+"""The layout whose body plan and numbering a council template uses unless its mapping names
+another (``base:``)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,9 @@ class LayoutFile:
     description: str
     plan: tuple[PlanItem, ...]
     render: dict[str, Any] = field(default_factory=dict)
+    council: bool = False
+    """True for a council's own Word template (``name`` is the .docx path, ``path`` its
+    style mapping): every style role must then be mapped (see :func:`read_template_layout`)."""
 
     def item_for(self, heading: str) -> PlanItem | None:
         """The plan item headed ``heading`` (case-insensitive), if any."""
@@ -196,6 +209,113 @@ PLANS: dict[str, tuple[PlanItem, ...]] = {name: f.plan for name, f in LAYOUT_FIL
 """The body plan of every layout, by name."""
 
 
+def is_template_layout(layout: str | Path) -> bool:
+    """True when ``layout`` names a council's own Word template (a ``.docx`` path)."""
+    return str(layout).strip().casefold().endswith(".docx")
+
+
+def mapping_path(template: Path | str) -> Path:
+    """The style mapping of a council template: ``<template>.yaml`` beside the .docx."""
+    return Path(template).with_suffix(".yaml")
+
+
+def read_template_layout(template: Path | str) -> LayoutFile:
+    """The layout of a council's own Word template, from the style mapping beside it.
+
+    The mapping (``our-template.yaml`` beside ``our-template.docx``; ``reportgen layout init``
+    drafts it)::
+
+        base: county-scrutiny        # body plan, numbering, title block (default county-scrutiny)
+        front_sheet: title_block     # title_block: print the base layout's title block;
+                                     # template: the template's own first page, {fields} filled
+        contents: false              # a contents list after the front sheet
+        styles:                      # our role -> the template's style name
+          body: Body Text            # body text and numbered paragraphs
+          title: Report Title
+          headings: [Heading 1, Heading 2, Heading 3]
+          ...
+
+    The result keeps the base layout's ``render`` settings, with ``template`` set to the
+    .docx (absolute) and ``styles`` replaced by the mapping's. Checking that every role is
+    mapped to a style the template has needs the template itself
+    (:func:`reportgen.docx.council.check_roles`).
+
+    Parameters
+    ----------
+    template
+        Path of the council's .docx.
+
+    Returns
+    -------
+    LayoutFile
+        With ``name`` the template's absolute path and ``council`` True.
+
+    Raises
+    ------
+    TemplateError
+        A missing template or mapping, invalid YAML, an unknown key or base layout.
+    """
+    docx_path = Path(template).expanduser().absolute()
+    yaml_path = mapping_path(docx_path)
+    if not docx_path.is_file():
+        raise TemplateError(f"council template {docx_path} not found: check the LAYOUT path")
+    if not yaml_path.is_file():
+        raise TemplateError(
+            f"council template {docx_path} has no style mapping {yaml_path.name} beside it: "
+            f"draft one with `reportgen layout init {docx_path}` and check it"
+        )
+    where = f"style mapping {yaml_path}"
+    try:
+        data = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TemplateError(f"{where} cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise TemplateError(f"{where}: invalid YAML{at}") from None
+    if not isinstance(data, dict):
+        raise TemplateError(f"{where}: expected 'base:' and 'styles:' keys")
+    _unknown(data, MAPPING_KEYS, where)
+    base_name = data.get("base") or DEFAULT_BASE
+    if base_name not in LAYOUT_FILES:
+        raise TemplateError(
+            f"{where}: base layout {base_name!r} is not one of {', '.join(sorted(LAYOUT_FILES))}"
+        )
+    styles = data.get("styles")
+    if not isinstance(styles, dict) or not styles:
+        raise TemplateError(f"{where}: 'styles' must map each role to one of the template's styles")
+    front_sheet = data.get("front_sheet", "title_block")
+    if front_sheet not in ("title_block", "template"):
+        raise TemplateError(f"{where}: front_sheet must be title_block or template")
+    base = LAYOUT_FILES[base_name]
+    render = {key: value for key, value in base.render.items() if key not in ("styles", "look")}
+    render.update(template=str(docx_path), styles=styles, front_sheet=front_sheet)
+    if isinstance(styles.get("headings"), list):
+        render["max_heading_level"] = len(styles["headings"])
+    if "contents" in data:
+        render["contents"] = data["contents"]
+    description = str(data.get("description") or f"{docx_path.name} on the {base_name} plan")
+    return LayoutFile(str(docx_path), yaml_path, description, base.plan, render, council=True)
+
+
+def get_layout_file(layout: str) -> LayoutFile:
+    """The layout file of ``layout``: a shipped layout's name or a council template's path.
+
+    Raises
+    ------
+    TemplateError
+        Neither a shipped layout nor a readable council template with its mapping.
+    """
+    if layout in LAYOUT_FILES:
+        return LAYOUT_FILES[layout]
+    if is_template_layout(layout):
+        return read_template_layout(layout)
+    raise TemplateError(
+        f"unknown layout {layout!r}: choose one of {', '.join(sorted(LAYOUT_FILES))} "
+        "(templates/layouts/*.yaml) or give a council template (path/to/template.docx)"
+    )
+
+
 def get_plan(layout: str) -> tuple[PlanItem, ...]:
     """The body plan of ``layout``.
 
@@ -204,12 +324,13 @@ def get_plan(layout: str) -> tuple[PlanItem, ...]:
     TemplateError
         For a layout with no plan.
     """
-    try:
+    if layout in PLANS:
         return PLANS[layout]
-    except KeyError:
-        raise TemplateError(
-            f"layout '{layout}' has no body plan: choose one of {', '.join(sorted(PLANS))}"
-        ) from None
+    if is_template_layout(layout):
+        return read_template_layout(layout).plan
+    raise TemplateError(
+        f"layout '{layout}' has no body plan: choose one of {', '.join(sorted(PLANS))}"
+    )
 
 
 def paragraph_numbers(layout: str, body: Sequence[Section]) -> list[tuple[Paragraph, str]]:
@@ -223,7 +344,7 @@ def paragraph_numbers(layout: str, body: Sequence[Section]) -> list[tuple[Paragr
     Parameters
     ----------
     layout
-        Layout name.
+        Layout name, or a council template's path.
     body
         The report's body sections, as laid out by the plan.
 
@@ -232,7 +353,7 @@ def paragraph_numbers(layout: str, body: Sequence[Section]) -> list[tuple[Paragr
     list of (Paragraph, str)
         Each numbered level-0 paragraph with its number.
     """
-    layout_file = LAYOUT_FILES[layout]
+    layout_file = get_layout_file(layout)
     numbering = layout_file.render.get("numbering") or {}
     if not numbering.get("paragraphs", True):
         return []

@@ -12,7 +12,7 @@ from __future__ import annotations
 from reportgen.docx.checks import accessibility_problems
 from reportgen.docx.layouts import LAYOUTS, LayoutSpec, get_layout
 from reportgen.docx.styles import build_template, check_styles, required_styles
-from reportgen.docx.writer import render_report, save_document, write_report
+from reportgen.docx.writer import list_comments, render_report, save_document, write_report
 
 __all__ = [
     "LAYOUTS",
@@ -21,6 +21,7 @@ __all__ = [
     "build_template",
     "check_styles",
     "get_layout",
+    "list_comments",
     "render_report",
     "required_styles",
     "save_document",

@@ -41,10 +41,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from reportgen.core.errors import TemplateError
-from reportgen.core.plans import LAYOUT_FILES, LayoutFile
+from reportgen.core.plans import LAYOUT_FILES, LayoutFile, get_layout_file, is_template_layout
 
 __all__ = [
     "LAYOUTS",
+    "ROLES",
     "LayoutSpec",
     "SectionRule",
     "StyleNames",
@@ -121,10 +122,32 @@ class StyleNames:
     source: str = "Source"
     figure: str = "Figure"
     contact: str = "Contact"
+    headings: tuple[str, ...] = ()
+    """The heading styles of levels 1, 2 ... by name (a council template's); when given,
+    they replace ``heading``."""
 
     def heading_style(self, level: int) -> str:
         """Return the heading style name for outline ``level`` (1-based)."""
+        if self.headings:
+            return self.headings[min(level, len(self.headings)) - 1]
         return self.heading.format(level=level)
+
+
+ROLES: dict[str, str] = {
+    "body": "body text and numbered paragraphs",
+    "title": "the report title",
+    "title_block": "the title block (committee, date, report of)",
+    "notice": "a notice under the title block",
+    "headings": "section headings, level 1, 2, 3",
+    "bullet": "bullet lists (key messages, questions)",
+    "caption": "table and figure captions",
+    "table": "tables (a table style)",
+    "table_text": "text in table cells",
+    "source": "the source line under a table",
+    "figure": "the paragraph holding a chart",
+    "contact": "officer contact lines",
+}
+"""The roles a council template's mapping gives a style to, and what each role is for."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +252,17 @@ class LayoutSpec:
         level the report gives them.
     description
         One line saying what the layout is modelled on.
+    council
+        A council's own Word template (``template`` is its absolute path): its body is kept
+        as the front sheet (``front_sheet="template"``) or emptied, ``{field}`` placeholders in
+        it and in its headers and footers are filled, and every role must map to one of its
+        styles.
+    front_sheet
+        ``"title_block"``: print :attr:`title_block`; ``"template"``: the council template's
+        own first page is the front sheet.
+    contents
+        Print a contents list (a TOC field) after the title block unless the report says
+        otherwise (:attr:`reportgen.model.Report.contents`).
     """
 
     name: str
@@ -253,6 +287,9 @@ class LayoutSpec:
     look: TemplateLook = field(default_factory=TemplateLook)
     section_rules: tuple[SectionRule, ...] = ()
     description: str = ""
+    council: bool = False
+    front_sheet: str = "title_block"
+    contents: bool = False
 
     def __post_init__(self) -> None:
         roles = set(StyleNames.__dataclass_fields__)
@@ -342,6 +379,8 @@ def spec_from_file(layout: LayoutFile) -> LayoutSpec:
             "max_heading_level",
             "styles",
             "look",
+            "front_sheet",
+            "contents",
         ),
         where,
     )
@@ -356,6 +395,28 @@ def spec_from_file(layout: LayoutFile) -> LayoutSpec:
     officers = _mapping(render.get("officers"), ("heading", "lines"), f"{where}.officers")
     appendices = _mapping(render.get("appendices"), ("heading", "new_page"), f"{where}.appendices")
     styles = _mapping(render.get("styles"), _field_names(StyleNames), f"{where}.styles")
+    if layout.council:
+        where = f"style mapping {layout.path}"
+        roles = [role for role in ROLES if role not in styles]
+        if "heading" in styles and "headings" in roles:
+            roles.remove("headings")
+        if roles:
+            raise TemplateError(
+                f"{where}: no style for role {roles[0]!r} ({ROLES[roles[0]]}); "
+                f"map every role: {', '.join(ROLES)}"
+            )
+    style_names: dict[str, Any] = {}
+    for key, value in styles.items():
+        if key == "headings":
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) for v in value)
+            ):
+                raise TemplateError(f"{where}.styles: 'headings' must be a list of style names")
+            style_names[key] = tuple(value)
+        else:
+            style_names[key] = str(value)
     look = _mapping(render.get("look"), _field_names(TemplateLook), f"{where}.look")
     defaults = LayoutSpec(name="defaults", template="", title_block=())
     extra: dict[str, Any] = {}
@@ -385,10 +446,13 @@ def spec_from_file(layout: LayoutFile) -> LayoutSpec:
             appendix_heading=str(appendices.get("heading", defaults.appendix_heading)),
             appendix_new_page=bool(appendices.get("new_page", True)),
             max_heading_level=int(render.get("max_heading_level", defaults.max_heading_level)),
-            styles=StyleNames(**{k: str(v) for k, v in styles.items()}),
+            styles=StyleNames(**style_names),
             look=TemplateLook(**look),
             section_rules=rules,
             description=layout.description,
+            council=layout.council,
+            front_sheet=str(render.get("front_sheet", "title_block")),
+            contents=bool(render.get("contents", False)),
             **extra,
         )
     except (TypeError, ValueError) as exc:
@@ -407,7 +471,8 @@ def get_layout(name: str) -> LayoutSpec:
     Parameters
     ----------
     name
-        A key of :data:`LAYOUTS`, e.g. ``"county-scrutiny"``.
+        A key of :data:`LAYOUTS`, e.g. ``"county-scrutiny"``, or the path of a council's own
+        template (``.docx``) with its style mapping beside it.
 
     Returns
     -------
@@ -419,8 +484,9 @@ def get_layout(name: str) -> LayoutSpec:
     TemplateError
         If no layout has that name.
     """
-    try:
+    if name in LAYOUTS:
         return LAYOUTS[name]
-    except KeyError:
-        known = ", ".join(sorted(LAYOUTS))
-        raise TemplateError(f"unknown report layout {name!r}; choose one of: {known}") from None
+    if is_template_layout(name):
+        return spec_from_file(get_layout_file(name))
+    known = ", ".join(sorted(LAYOUTS))
+    raise TemplateError(f"unknown report layout {name!r}; choose one of: {known}")

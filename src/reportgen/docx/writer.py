@@ -16,16 +16,21 @@ import contextlib
 import datetime as dt
 import io
 import os
+import re
 import string
 import tempfile
 import zipfile
 from pathlib import Path
 
 from docx.document import Document
+from docx.oxml.ns import qn
 from docx.shared import Twips
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from reportgen.core import paths
 from reportgen.core.periods import MONTH_NAMES
+from reportgen.docx.council import check_roles, fill_fields, prepare_template
+from reportgen.docx.fields import CrossReferences, add_toc, ref_pattern
 from reportgen.docx.figures import add_figure
 from reportgen.docx.layouts import LayoutSpec, TitleLine, TitleTable, get_layout
 from reportgen.docx.numbering import ReportNumbering, set_numbering
@@ -43,11 +48,17 @@ __all__ = [
     "ZIP_DATE_TIME",
     "atomic_write_bytes",
     "document_bytes",
+    "list_comments",
     "normalise_zip",
     "render_report",
     "save_document",
     "write_report",
 ]
+
+COMMENT_AUTHOR, COMMENT_INITIALS = "reportgen", "RG"
+PLACEHOLDER = re.compile(r"\[[A-Z][A-Za-z' ]*\]")
+"""A placeholder the author must fill in: ``[Committee name]``, ``[Officer name]`` ..."""
+PLACEHOLDER_COMMENT = "Placeholder: replace {names} (set it in params/authorities/<code>.yaml)"
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 """Timestamp of every zip entry (the earliest a zip can hold): no save time in the file."""
@@ -110,6 +121,9 @@ def render_report(report: Report, *, templates_dir: Path | None = None) -> Docum
     template = Path(templates_dir if templates_dir is not None else paths.TEMPLATES_DIR)
     template = template / spec.template
     document = open_template(template)
+    if spec.council:
+        check_roles(document, spec, template)
+        prepare_template(document, spec)
     check_styles(document, required_styles(spec), template)
     _Renderer(document, report, spec).render()
     _set_properties(document, report)
@@ -267,6 +281,11 @@ class _Renderer:
         self.depth = 0  # level of the last paragraph: where bullets indent to
         self.heading_level = 0  # last heading level, to avoid skipped levels
         self.in_appendix = False
+        # an open comment over several paragraphs: [text, first run, paragraphs still to cover]
+        self.open_comment: list | None = None
+        self.comment_date = dt.datetime.combine(report.meeting_date, dt.time(0, 0))
+        self.refs = CrossReferences(document, report)
+        self.headings: list[tuple[int, str]] = []  # (level, text): the contents list
 
     # .. document structure ..................................................................
 
@@ -275,11 +294,62 @@ class _Renderer:
         self._title_block()
         if self.report.notice.strip():
             self.sheet.add_paragraph(self.styles.notice, self.report.notice.strip())
+            self._header_notice(self.report.notice.strip())
+        contents = self.report.contents if self.report.contents is not None else self.spec.contents
+        toc_place = self._contents_place() if contents else None
         for section in self.report.sections:
             self._body_section(section)
         self._officers()
         for appendix in self.report.appendices:
             self._appendix(appendix)
+        if toc_place is not None:
+            add_toc(self.document, toc_place, self.headings, self.sheet.style_id(self.styles.body))
+            toc_place._p.getparent().remove(toc_place._p)
+        unplaced = self.refs.unplaced()
+        if unplaced:
+            raise ValueError(
+                f"no numbered paragraph explains {unplaced[0]!r}, which is referred to"
+            )
+        self._comment_placeholders()
+
+    def _contents_place(self) -> DocxParagraph:
+        """A "Contents" label and an empty paragraph where the contents list goes."""
+        self.sheet.add_paragraph(self.styles.body, "**Contents**")
+        return self.sheet.add_paragraph(self.styles.body)
+
+    # .. comments and notices ...................................................................
+
+    def _comment(self, runs: list, text: str) -> None:
+        """A Word comment on ``runs`` with a fixed author and date (reproducible bytes)."""
+        comment = self.document.add_comment(
+            runs, text=text, author=COMMENT_AUTHOR, initials=COMMENT_INITIALS
+        )
+        comment._comment_elm.date = self.comment_date
+
+    def _comment_placeholders(self) -> None:
+        """A comment on every paragraph (body, tables, front sheet) holding a placeholder."""
+        body = self.document.element.body
+        for element in list(body.iter(qn("w:p"))):
+            paragraph = DocxParagraph(element, self.document._body)
+            names = list(dict.fromkeys(PLACEHOLDER.findall(paragraph.text)))
+            if names and paragraph.runs:
+                self._comment(
+                    [paragraph.runs[0], paragraph.runs[-1]],
+                    PLACEHOLDER_COMMENT.format(names=", ".join(names)),
+                )
+
+    def _header_notice(self, notice: str) -> None:
+        """The notice at the top of every page's header (synthetic data)."""
+        for index, section in enumerate(self.document.sections):
+            header = section.header
+            if header.is_linked_to_previous:
+                if index:
+                    continue  # shows the first section's header
+                header.is_linked_to_previous = False
+            first = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
+            paragraph = first.insert_paragraph_before() if first.text.strip() else first
+            run = paragraph.add_run(notice)
+            run.bold = True
 
     def _title_block(self) -> None:
         report = self.report
@@ -293,13 +363,19 @@ class _Renderer:
             "subject": report.subject.strip(),
             "author": report.author.strip(),
         }
+        if self.spec.council:  # the council template's own {fields}
+            fill_fields(self.document, fields)
+            if self.spec.front_sheet == "template":
+                return
         for element in self.spec.title_block:
             if isinstance(element, TitleLine):
                 text = _fill(element.text, fields)
                 if not text:
                     continue
-                if element.upper:
-                    text = text.upper()
+                if element.upper:  # capitals, but a placeholder stays as the params spell it
+                    parts = PLACEHOLDER.split(text)
+                    kept = PLACEHOLDER.findall(text) + [""]
+                    text = "".join(p.upper() + k for p, k in zip(parts, kept, strict=True))
                 self.sheet.add_paragraph(getattr(self.styles, element.style), text)
             elif isinstance(element, TitleTable):
                 rows = [
@@ -330,6 +406,7 @@ class _Renderer:
             set_numbering(paragraph, heading_num_id, 0)
         self.heading_level = level
         self.depth = 0
+        self.headings.append((level, text.strip()))
 
     def _body_section(self, section: Section) -> None:
         """A body section, numbered and levelled by the layout's rule for its heading."""
@@ -410,10 +487,17 @@ class _Renderer:
                 f"paragraph level {level} is outside 0..{self.numbering.max_paragraph_level}: "
                 f"{block.text[:60]!r}"
             )
-        paragraph = self.sheet.add_paragraph(self.styles.body, block.text)
+        if block.refs:
+            paragraph = self.sheet.add_paragraph(self.styles.body)
+            self.refs.add_text(paragraph, block.text, block.refs)
+        else:
+            paragraph = self.sheet.add_paragraph(self.styles.body, block.text)
+        self._track_comment(paragraph, block)
         if block.numbered and self.paragraph_list is not None:
             num_id, main_ilvl = self.paragraph_list
             set_numbering(paragraph, num_id, main_ilvl + level)
+            if level == 0 and not self.in_appendix and block.anchors:
+                self.refs.bookmark(paragraph, block.anchors)
         elif level > 0:
             # An unnumbered sub-paragraph lines up with the text of numbered ones.
             paragraph.paragraph_format.left_indent = Twips(
@@ -421,10 +505,27 @@ class _Renderer:
             )
         self.depth = level
 
+    def _track_comment(self, paragraph: DocxParagraph, block: Paragraph) -> None:
+        """Open a paragraph's comment, or close an open one on its last paragraph."""
+        if block.comment and paragraph.runs:
+            self.open_comment = [block.comment, paragraph.runs[0], max(block.comment_span, 1)]
+        if self.open_comment is None or not paragraph.runs:
+            return
+        self.open_comment[2] -= 1
+        if self.open_comment[2] == 0:
+            text, first, _ = self.open_comment
+            self._comment([first, paragraph.runs[-1]], text)
+            self.open_comment = None
+
     def _bullets(self, block: Bullets) -> None:
         ilvl = min(self.depth, self.numbering.max_bullet_level)
         for item in block.items:
-            paragraph = self.sheet.add_paragraph(self.styles.bullet, item)
+            refs = [ref for ref in block.refs if ref_pattern(ref.number).search(item)]
+            if refs:
+                paragraph = self.sheet.add_paragraph(self.styles.bullet)
+                self.refs.add_text(paragraph, item, refs)
+            else:
+                paragraph = self.sheet.add_paragraph(self.styles.bullet, item)
             set_numbering(paragraph, self.numbering.bullet_num_id, ilvl)
 
 
@@ -445,3 +546,52 @@ def _set_properties(document: Document, report: Report) -> None:
     props.modified = moment
     props.last_printed = moment
     set_language(document, report.language)
+
+
+def list_comments(path: Path | str) -> list[dict[str, str]]:
+    """The comments of a written .docx, in document order: each one's text, the text it is on
+    (at most 120 characters) and the heading of the section it is in.
+
+    Parameters
+    ----------
+    path
+        A .docx file.
+
+    Returns
+    -------
+    list of dict
+        ``{"comment": ..., "text": ..., "section": ...}``.
+    """
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "word/comments.xml" not in names:
+            return []
+        body = etree.fromstring(archive.read("word/document.xml"))
+        notes = etree.fromstring(archive.read("word/comments.xml"))
+    said = {c.get(qn("w:id")): "".join(c.itertext()).strip() for c in notes.iter(qn("w:comment"))}
+    found: dict[str, dict[str, str]] = {}
+    open_ids: list[str] = []
+    heading = ""
+    tags = (qn("w:p"), qn("w:t"), qn("w:commentRangeStart"), qn("w:commentRangeEnd"))
+    for element in body.iter(*tags):
+        if element.tag == qn("w:t"):
+            for key in open_ids:
+                found[key]["text"] = (found[key]["text"] + (element.text or ""))[:120]
+        elif element.tag == qn("w:commentRangeStart"):
+            key = element.get(qn("w:id"))
+            found[key] = {"comment": said.get(key, ""), "text": "", "section": heading}
+            open_ids.append(key)
+        elif element.tag == qn("w:commentRangeEnd"):
+            key = element.get(qn("w:id"))
+            if key in open_ids:
+                open_ids.remove(key)
+        else:
+            style = element.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and "heading" in (style.get(qn("w:val")) or "").casefold():
+                heading = "".join(t.text or "" for t in element.iter(qn("w:t"))).strip()
+            for key in open_ids:
+                if found[key]["text"]:
+                    found[key]["text"] = (found[key]["text"] + " ")[:120]
+    return [{**entry, "text": entry["text"].strip()} for entry in found.values()]

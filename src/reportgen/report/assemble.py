@@ -9,6 +9,7 @@ Contact; Appendix A "Data and definitions", Appendix B full indicator tables.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from reportgen.core.config import DisclosurePolicy, ReportParams
@@ -32,11 +33,12 @@ from reportgen.model import (
     Figure,
     Officer,
     Paragraph,
+    Ref,
     Report,
     Section,
     Table,
 )
-from reportgen.report import data_quality, key_messages, outlook_parts
+from reportgen.report import data_quality, key_messages, outlook_parts, questions
 from reportgen.report import narrative as nv
 from reportgen.report.context import Context, Results
 from reportgen.report.narrative_context import NarrativeContext
@@ -64,7 +66,8 @@ SOURCE_TITLES = {
 
 SOURCE_LINE = (
     "Source: DfE, Children looked after in England including adoptions. Neighbours: mean of the "
-    "ten statistical neighbours (DfE model 2025) with a published figure."
+    "ten statistical neighbours (DfE model 2025) with a published figure; counts are not "
+    "compared with the neighbours ('–')."
 )
 LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0."
 FAMILY_HEADINGS = {
@@ -95,12 +98,28 @@ def comparator_label(period: str) -> str:
     return year_label(year) if year else "latest year"
 
 
+NOT_COMPARED = "–"
+"""The neighbour cell of a count: an average of other authorities' counts says nothing about
+this authority's (Rutland's 32 children against a neighbour "average" of 639)."""
+
+
 def comparator_cells(r: IndicatorResult) -> tuple[str, str]:
-    """The England and statistical-neighbour cells of one indicator's row ("n/a": no neighbours)."""
-    return (
-        format_cell(r.england, r.unit, r.england_marker),
-        format_cell(r.sn_mean, r.unit) if r.sn_n else "n/a",
-    )
+    """The England and statistical-neighbour cells of one indicator's row ("n/a": no neighbours;
+    "–": a count, which is not compared with the neighbours' average count)."""
+    if r.unit == "count":
+        neighbours = NOT_COMPARED
+    else:
+        neighbours = format_cell(r.sn_mean, r.unit) if r.sn_n else "n/a"
+    return (format_cell(r.england, r.unit, r.england_marker), neighbours)
+
+
+def period_title(title: str, period: str) -> str:
+    """An indicator title for a period: "at 31 March" becomes the period's last day when the
+    period is not a collection year ("Children looked after at 31 December 2024")."""
+    parsed = parse_period(period)
+    if parsed.is_collection_year:
+        return title
+    return title.replace(" at 31 March", f" at {format_date(parsed.end)}")
 
 
 def comparison_table(
@@ -109,7 +128,7 @@ def comparison_table(
     """Authority (this and last period), England and statistical neighbours, one row each."""
     rows = tuple(
         (
-            r.title,
+            period_title(r.title, period),
             format_cell(r.value, r.unit, r.marker),
             format_cell(r.previous, r.unit, r.previous_marker),
             *comparator_cells(r),
@@ -125,6 +144,15 @@ def comparison_table(
         numeric_columns=(1, 2, 3, 4),
         source=SOURCE_LINE,
     )
+
+
+def _trend_words(results: list[IndicatorResult]) -> str:
+    """ "five-year trend", or the years the trend really covers ("trend 2020-21 to 2023-24,
+    whole years" for a quarter's report with four earlier years)."""
+    years = list(results[0].trend) if results else []
+    if len(years) == 5 or not years:
+        return "five-year trend"
+    return f"trend {years[0]} to {years[-1]}, whole years"
 
 
 def _trend_marker(r: IndicatorResult, year: str) -> str | None:
@@ -367,6 +395,8 @@ PARTS: dict[str, Callable[[Context], list[Block]]] = {
     "looking_ahead": outlook_parts.part_looking_ahead,
     "placement_market": outlook_parts.part_placement_market,
     "financial_implications": outlook_parts.part_financial_implications,
+    "recommendations": lambda c: part_recommendations(c),
+    "questions": lambda c: part_questions(c),
     "resource_implications": lambda c: (
         c.narrative.blocks("resource_implications")
         if c.narrative.has_own("resource_implications")
@@ -390,7 +420,10 @@ def arrange(plan: tuple[PlanItem, ...], c: Context) -> list[Section]:
                     f"layout plan names an unknown part '{part}': known parts are "
                     f"{', '.join(sorted(PARTS))}"
                 )
-            blocks.extend(c.narrative.blocks(part) if c.narrative.has_own(part) else PARTS[part](c))
+            if c.narrative.has_own(part):
+                blocks.extend(c.narrative.blocks(part))
+            else:
+                blocks.extend(mark_default(PARTS[part](c), part, c))
         depth = 0
         if item.heading is not None:
             if not blocks and not item.children:
@@ -432,27 +465,200 @@ def anchor_numbers(c: Context, body: list[Section]) -> dict[str, str]:
     return numbers
 
 
-def fill_key_messages(body: list[Section], c: Context) -> None:
-    """Replace the key-messages slot with the chosen messages and their paragraph numbers."""
-    numbers = anchor_numbers(c, body)
-    # only indicators a paragraph explains, so every message can point to its paragraph
-    candidates = [
+DEFAULT_COMMENT = "Default text: replace or confirm"
+"""The Word comment on every piece of default text (``run.json`` lists them)."""
+DEFAULT_TEXT_PARTS = (
+    *NARRATIVE_PARTS,
+    "background_papers",
+    "circulation",
+    "consultation",
+    "risks_and_impact",
+    "policy_implications",
+    "community_impact",
+    "equalities_implications",
+    "legal_implications",
+)
+"""Parts whose text is the project's standard wording until the author writes their own."""
+
+
+def mark_default(blocks: list[Block], part: str, c: Context) -> list[Block]:
+    """Put :data:`DEFAULT_COMMENT` on the paragraphs of a default part (one comment over all).
+
+    ``background_papers`` and ``circulation`` count as default only while they keep the default
+    "None".
+    """
+    if part not in DEFAULT_TEXT_PARTS:
+        return blocks
+    if part in ("background_papers", "circulation"):
+        if getattr(c.params, part) != type(c.params).model_fields[part].default:
+            return blocks
+    paragraphs = [i for i, b in enumerate(blocks) if isinstance(b, Paragraph)]
+    if not paragraphs:
+        return blocks
+    first = paragraphs[0]
+    out = list(blocks)
+    out[first] = replace(
+        blocks[first],  # type: ignore[arg-type]
+        comment=f"{DEFAULT_COMMENT} ('{part}': write {part}.md to replace it)",
+        comment_span=len(paragraphs),
+    )
+    return out
+
+
+QUESTIONS_SLOT = Bullets(("questions are filled in once the paragraphs are numbered",))
+FOCUSED_SLOT = Paragraph("a focused report is proposed once the paragraphs are numbered")
+
+
+def part_questions(c: Context) -> list[Block]:
+    """An introduction and a slot that :func:`fill_key_messages` replaces."""
+    return [
+        Paragraph(
+            "The figures raise the following questions, which the Committee may wish to put to "
+            "officers; each gives the paragraph with the evidence:"
+        ),
+        QUESTIONS_SLOT,
+    ]
+
+
+def part_recommendations(c: Context) -> list[Block]:
+    """The default "note and comment" recommendation, the options in the params
+    (``recommendations:``) and, where the findings warrant it, a proposed focused report."""
+    blocks = c.narrative.blocks("recommendations")
+    for option in c.params.recommendations:
+        blocks.append(_p(option))
+    blocks.append(FOCUSED_SLOT)
+    return blocks
+
+
+def _counts(c: Context) -> dict[str, float | None]:
+    """Counts of children by indicator id (how many children a percentage rests on)."""
+    return {i: r.value for i, r in c.s.by_id.items() if r.unit == "count"}
+
+
+def _candidates(c: Context, numbers: dict[str, str]) -> list[IndicatorResult]:
+    """Indicators a paragraph explains (targets first), so every message can cite it."""
+    return [
         c.s[i]
         for i in dict.fromkeys([*(t.indicator for t in c.params.targets), *c.shown])
         if i in numbers and i in c.s and not i.endswith("_count")
     ]
-    messages = key_messages.select(candidates, _assessments(c), c.prev)
+
+
+def _replace_block(
+    body: list[Section], slot: Block, new: list[Block], drop_before: int = 0
+) -> None:
+    """Replace ``slot`` (by identity) with ``new``; with nothing new, also drop the
+    ``drop_before`` blocks before it (its introduction)."""
+    for section in body:
+        for index, block in enumerate(section.blocks):
+            if block is slot:
+                start = index - (0 if new else drop_before)
+                section.blocks[start : index + 1] = new
+                return
+
+
+def fill_key_messages(body: list[Section], c: Context) -> None:
+    """Fill the key messages, the questions and the proposed focused report, with the numbers
+    of the paragraphs they cite."""
+    numbers = anchor_numbers(c, body)
+    counts = _counts(c)
+    candidates = _candidates(c, numbers)
+    asked = questions.select(candidates, numbers, c.period, counts)
+    focus = questions.focused_report(asked)
+    if focus is None:  # drop the slot first: the paragraphs after it are numbered without it
+        _replace_block(body, FOCUSED_SLOT, [])
+        numbers = anchor_numbers(c, body)
+        asked = questions.select(candidates, numbers, c.period, counts)
+    else:
+        numbers = anchor_numbers(c, body)
+        asked = questions.select(candidates, numbers, c.period, counts)
+        focus = questions.focused_report(asked)
+        assert focus is not None
+        title = c.s[focus.indicator_id].title.removesuffix(" (%)")
+        focused = _p(
+            "In addition, the Committee may wish to ask for a focused report at a future "
+            f"meeting on {title[:1].lower() + title[1:] if not title[1:2].isupper() else title}, "
+            f"which the figures show to be a concern (paragraph {focus.paragraph}): what "
+            "lies behind it, what is being done, and what difference it is expected to make"
+        )
+        refs = (Ref(focus.paragraph, focus.indicator_id),)
+        _replace_block(body, FOCUSED_SLOT, [replace(focused, refs=refs)])
+    asked_refs = tuple(Ref(q.paragraph, q.indicator_id) for q in asked)
+    _replace_block(
+        body,
+        QUESTIONS_SLOT,
+        [Bullets(tuple(q.text for q in asked), refs=asked_refs)] if asked else [],
+        1,
+    )
+    messages = key_messages.select(candidates, _assessments(c), c.prev, counts)
     items = tuple(
         f"{m.text.removesuffix('.')} (paragraph {numbers[m.indicator_id]})." for m in messages
     )
+    message_refs = tuple(Ref(numbers[m.indicator_id], m.indicator_id) for m in messages)
     for section in body:
         for index, block in enumerate(section.blocks):
             if block is KEY_MESSAGES_SLOT:
                 if items:
-                    section.blocks[index] = Bullets(items)
+                    section.blocks[index] = Bullets(items, refs=message_refs)
                 else:
                     del section.blocks[index - 1 : index + 1]
                 return
+
+
+SYNTHETIC_SOURCE = "SYNTHETIC DATA, not real children."
+"""Opens every source line of a paper made from synthetic 903 data."""
+OWN_RETURN_WORDS = "calculated from the authority's own SSDA903 return"
+
+
+def source_line(text: str, params: ReportParams) -> str:
+    """A table's source line as it must read for the params' source.
+
+    Published figures keep it. Figures from 903 returns name them, not the DfE, as the source of
+    the authority's figures; synthetic ones also open with :data:`SYNTHETIC_SOURCE`.
+
+    >>> p = type("P", (), {"source": "synthetic", "authority_name": "Rutland"})()
+    >>> source_line("Source: Rutland's SSDA903 data.", p)
+    'Source: SYNTHETIC DATA, not real children. Synthetic SSDA903 data for Rutland.'
+    """
+    name = params.authority_name
+    if params.source == "published" or not text.strip():
+        return text
+    body = text.strip()
+    body = body[len("source:") :].strip() if body.casefold().startswith("source:") else body
+    dfe = "DfE, Children looked after in England including adoptions."
+    if params.source == "synthetic":
+        body = body.replace(
+            dfe, f"synthetic SSDA903 returns for {name} (generated); England and neighbours: {dfe}"
+        )
+        body = body.replace(f"{name}'s SSDA903 data", f"synthetic SSDA903 data for {name}")
+        body = body[:1].upper() + body[1:]
+        return f"Source: {SYNTHETIC_SOURCE} {body}"
+    body = body.replace(dfe, f"{name}'s SSDA903 returns; England and neighbours: {dfe}")
+    return f"Source: {body}"
+
+
+def honest_sources(sections: list[Section], params: ReportParams) -> None:
+    """Rewrite source lines (and the Background's account of the data) for 903 and synthetic
+    papers, in place: no "Source: DfE" for figures the DfE did not publish."""
+    if params.source == "published":
+        return
+    for section in sections:
+        for index, block in enumerate(section.blocks):
+            if isinstance(block, Table) and block.source:
+                section.blocks[index] = replace(block, source=source_line(block.source, params))
+            elif (
+                params.source == "synthetic"
+                and isinstance(block, Paragraph)
+                and OWN_RETURN_WORDS in block.text
+            ):
+                section.blocks[index] = replace(
+                    block,
+                    text=block.text.replace(
+                        OWN_RETURN_WORDS,
+                        "calculated from synthetic SSDA903 returns generated by reportgen "
+                        "(test data, not real children)",
+                    ),
+                )
 
 
 def build_report(
@@ -485,6 +691,9 @@ def build_report(
     if quality is not None:
         letter = context.appendix_titles[len(context.appendices)][0]
         context.appendices.append(data_quality.appendix(quality, letter, params))
+    honest_sources(body, params)
+    for appendix in context.appendices:
+        honest_sources(appendix.sections, params)
     return Report(
         title=params.report_title,
         committee=params.committee,
@@ -498,6 +707,7 @@ def build_report(
         author=f"{name} Council" if "Council" not in name else name,
         details=params.committee_details.front_sheet(params.report_of),
         notice=SYNTHETIC_NOTICE if params.source == "synthetic" else "",
+        contents=params.contents,
     )
 
 
@@ -612,6 +822,7 @@ def _appendix_a(c: Context) -> Appendix:
                         (r.title, MARKER_TEXT.get(r.marker or "not published", "not published"))
                         for r in unavailable
                     )
+                    + outlook_parts.unavailable_rows(c)
                     or (("None", "All figures shown are published"),),
                     source="Markers as published by the DfE: "
                     + ", ".join(
@@ -646,8 +857,10 @@ def _appendix_b(c: Context) -> Appendix:
                 [
                     trend_table(
                         shown,
-                        f"{heading}: {params.authority_name}, five-year trend, with England and "
-                        f"the statistical neighbour (SN) average for {params.period}",
+                        f"{heading}: {params.authority_name}, "
+                        f"{_trend_words(shown)}, with England and "
+                        f"the statistical neighbour (SN) average for "
+                        f"{comparator_label(params.period)}",
                         params.period,
                     )
                 ],

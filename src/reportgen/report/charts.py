@@ -259,7 +259,10 @@ def count_trend_bars(
 
 
 def fan_chart(
-    history: dict[str, float], years: list[dict], authority_name: str
+    history: dict[str, float],
+    years: list[dict],
+    authority_name: str,
+    history_label: str = "published",
 ) -> tuple[plt.Figure, str]:
     """Fan chart: children looked after as a line, then the projection with 80% and 95% ranges.
 
@@ -272,6 +275,8 @@ def fan_chart(
         "high95"}}``.
     authority_name
         For the legend and the alt text.
+    history_label
+        Where the history comes from ("published", "from the returns").
 
     Returns
     -------
@@ -283,7 +288,11 @@ def fan_chart(
     hx = list(range(len(history)))
     hy = list(history.values())
     axes.plot(
-        hx, hy, label=f"{authority_name} (published)", linewidth=2, **SERIES_STYLE["authority"]
+        hx,
+        hy,
+        label=f"{authority_name} ({history_label})",
+        linewidth=2,
+        **SERIES_STYLE["authority"],
     )
     fx = [hx[-1]] + [len(history) + i for i in range(len(years))]
     band = {k: [hy[-1]] + [y["looked_after"][k] for y in years] for k in years[0]["looked_after"]}
@@ -312,9 +321,17 @@ def fan_chart(
         axes.annotate(
             f"{y:,.0f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
         )
-    for x, y in zip(fx[1:], band["central"][1:], strict=True):
+    for x, y, lo, hi in zip(
+        fx[1:], band["central"][1:], band["low80"][1:], band["high80"][1:], strict=True
+    ):
+        unit = _rounding_unit(hi - lo)  # never more precise than the range allows
         axes.annotate(
-            f"{y:,.0f}", (x, y), textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7
+            f"about {round(y / unit) * unit:,.0f}",
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 6),
+            ha="center",
+            fontsize=7,
         )
     axes.set_xticks(range(len(labels)), labels)
     axes.set_ylabel("Children looked after at 31 March")
@@ -325,8 +342,8 @@ def fan_chart(
     past = "; ".join(f"{k}: {v:,.0f}" for k, v in history.items())
     ahead = "; ".join(_alt_year(y["year"], y["looked_after"]) for y in years)
     alt = (
-        f"Fan chart of children looked after by {authority_name} at 31 March: the published "
-        f"figures ({past}), then the projection ({ahead})."
+        f"Fan chart of children looked after by {authority_name} at 31 March: the figures "
+        f"{history_label} ({past}), then the projection ({ahead})."
     )
     return figure, alt
 

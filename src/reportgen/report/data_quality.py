@@ -43,7 +43,7 @@ def _count(rows: int, min_count: int) -> dict[str, Any]:
 
 
 def _own_checks(folder: Path, year: int) -> dict[str, int]:
-    from reportgen.indicators.engine import validate_input
+    from reportgen.sources.choose import validate_input
     from reportgen.sources.ssda903.folders import year_folders
 
     names = {f"{sub.name}/" for y, sub in year_folders(folder) if y == year}

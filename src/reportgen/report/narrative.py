@@ -95,8 +95,10 @@ def comparator_clause(result: IndicatorResult) -> str:
     -------
     str
         e.g. ``"lower than England (67) and the statistical neighbour average (54)"``, or ``""``
-        when the authority's value is missing. A missing comparator is left out, and a count
-        is compared with the neighbour average only (England's count is not comparable).
+        when the authority's value is missing. A missing comparator is left out. A count is
+        never compared (``""``): an authority's number of children says nothing against
+        England's or its neighbours' average number (Rutland's 32 children against a neighbour
+        average of 639); rates and percentages compare, counts get their change and trend.
 
     Examples
     --------
@@ -106,8 +108,10 @@ def comparator_clause(result: IndicatorResult) -> str:
     'lower than England (67) and the statistical neighbour average (54)'
     >>> comparator_clause(r.model_copy(update={"sn_mean": 48}))
     'lower than England (67) and similar to the statistical neighbour average (48)'
+    >>> comparator_clause(r.model_copy(update={"unit": "count", "value": 32, "sn_mean": 639}))
+    ''
     """
-    if is_missing(result.value):
+    if is_missing(result.value) or result.unit == "count":
         return ""
     assert result.value is not None
     parts = []
@@ -115,8 +119,6 @@ def comparator_clause(result: IndicatorResult) -> str:
         ("England", result.england),
         ("the statistical neighbour average", result.sn_mean),
     ]
-    if result.unit == "count":  # an authority's count is not comparable with England's
-        comparators = comparators[1:]
     for label, other in comparators:
         if is_missing(other):
             continue
@@ -272,3 +274,115 @@ def count_phrase(value: float | None, noun: str, marker: str | None = None) -> s
     if whole(value) == 1:
         noun = SINGULAR.get(noun, noun)
     return f"{format_value(value, 'count')} {noun}"
+
+
+NEIGHBOUR_COUNT = 10
+"""How many statistical neighbours the DfE model gives each authority."""
+OUTLIER_PERCENT_POINTS = 3.0
+"""One neighbour moving the neighbour average of a percentage by more than this many points is
+named (Hampshire's 45% suitable accommodation pulls Leicestershire's neighbour average from about
+93% to 87%)."""
+OUTLIER_RELATIVE = 0.10
+"""One neighbour moving the neighbour average of a rate or a number of days by more than this
+share is named."""
+FEW_CHILDREN = 20
+"""A percentage of fewer children than this is said to rest on few children ("7 care leavers"):
+one child then moves it by more than 5 points."""
+
+
+def neighbour_note(
+    result: IndicatorResult,
+    values: dict[str, float],
+    *,
+    points: float = OUTLIER_PERCENT_POINTS,
+    relative: float = OUTLIER_RELATIVE,
+) -> str:
+    """What the reader should know about the statistical neighbour average, or ``""``.
+
+    Parameters
+    ----------
+    result
+        The indicator, with its ``sn_mean`` and ``sn_n``.
+    values
+        Each neighbour's figure (name -> value) behind ``sn_mean`` (neighbours without one left
+        out); empty when unknown.
+    points, relative
+        A neighbour whose figure moves the average by more than ``points`` percentage points
+        (percentages) or by more than ``relative`` of the average without it (other units) is
+        named; only the one that moves it most.
+
+    Returns
+    -------
+    str
+        Up to two sentences: how many neighbours have a figure when fewer than ten do, and which
+        neighbour pulls the average and what it would be without it. ``""`` for counts (never
+        compared) and when the average is missing.
+
+    Examples
+    --------
+    >>> r = IndicatorResult(id="x", family="f", title="t", unit="percent", period="2024-25",
+    ...                     polarity="higher_is_better", value=94, sn_mean=88, sn_n=3)
+    >>> neighbour_note(r, {"A": 93, "B": 95, "C": 76})
+    "The statistical neighbour average is of the 3 neighbours with a figure. C's figure (76%) pulls the statistical neighbour average down: without C it would be 94%."
+    """
+    if result.unit == "count" or is_missing(result.sn_mean) or is_missing(result.value):
+        return ""
+    notes = []
+    if 0 < result.sn_n < NEIGHBOUR_COUNT:
+        notes.append(
+            "The statistical neighbour average is of the "
+            f"{result.sn_n} neighbour{'s' if result.sn_n != 1 else ''} with a figure"
+        )
+    if len(values) >= 2:
+        mean = sum(values.values()) / len(values)
+        best: tuple[float, str, float] | None = None
+        for name in values:
+            others = [v for n, v in values.items() if n != name]
+            without = sum(others) / len(others)
+            shift = abs(mean - without)
+            limit = points if result.unit == "percent" else relative * abs(without)
+            if shift > limit and (best is None or shift > best[0]):
+                best = (shift, name, without)
+        if best is not None:
+            _, name, without = best
+            way = "down" if values[name] < without else "up"
+            notes.append(
+                f"{name}'s figure ({format_value(values[name], result.unit)}) pulls the "
+                f"statistical neighbour average {way}: without {name} it would be "
+                f"{format_value(without, result.unit)}"
+            )
+    return " ".join(sentence(n) for n in notes)
+
+
+def few_children_note(result: IndicatorResult, base: float | None, noun: str) -> str:
+    """Say that a percentage rests on few children, or ``""``.
+
+    Parameters
+    ----------
+    result
+        A percentage indicator.
+    base
+        How many children it is a percentage of (``None`` when unknown).
+    noun
+        What they are, plural ("care leavers").
+
+    Examples
+    --------
+    >>> r = IndicatorResult(id="x", family="f", title="t", unit="percent", period="2024-25",
+    ...                     polarity="higher_is_better", value=100)
+    >>> few_children_note(r, 7, "care leavers")
+    'This percentage rests on 7 care leavers, so each of them moves it by 14 percentage points.'
+    >>> few_children_note(r, 25, "care leavers")
+    ''
+    """
+    if result.unit != "percent" or is_missing(result.value) or is_missing(base):
+        return ""
+    assert base is not None
+    if not 0 < base < FEW_CHILDREN:
+        return ""
+    each = format_value(100 / base, "count")
+    count = count_phrase(base, noun)
+    return sentence(
+        f"This percentage rests on {count}, so each of them moves it by {each} percentage point"
+        + ("" if each == "1" else "s")
+    )

@@ -27,7 +27,6 @@ from reportgen.core.formatting import format_cell
 from reportgen.core.paths import PROJECT_ROOT
 from reportgen.indicators import published, registry
 from reportgen.indicators.result import ChartRef, IndicatorResult, SectionResult
-from reportgen.report import charts
 
 FAMILIES = ("sufficiency", "adoption", "care_leavers")
 CHART_STEMS = frozenset(registry.CHARTS)
@@ -90,6 +89,8 @@ def _chart_builders(
     family: str, section: SectionResult
 ) -> list[tuple[str, str, Callable[[], tuple[Any, str]]]]:
     """(file stem, caption, builder) for each chart of a family."""
+    from reportgen.report import charts  # matplotlib: only where charts are drawn (the kernel)
+
     name = section.authority_name
     period = section.period
     found = {r.id: r for r in section.indicators}
@@ -147,6 +148,8 @@ def _chart_builders(
 
 def draw_charts(section: SectionResult, work_dir: Path) -> list[ChartRef]:
     """Draw a family's charts as PNGs in ``work_dir`` and return references to them."""
+    from reportgen.report import charts
+
     refs = []
     for stem, caption, build in _chart_builders(section.family, section):
         try:

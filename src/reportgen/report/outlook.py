@@ -142,9 +142,10 @@ def _published_years() -> tuple[int, ...]:
 
 
 def forecast_year(params: ReportParams) -> str:
-    """The last published collection year at or before the period's: the forecast's origin."""
-    year = params.period_obj.collection_year
-    years = [y for y in _published_years() if y <= year]
+    """The last published collection year ending (31 March) on or before the period's end: the
+    forecast's origin (a 2024-25 Q3 paper, ending 31 December 2024, starts from 2023-24)."""
+    end = params.period_obj.end
+    years = [y for y in _published_years() if (y, 3, 31) <= (end.year, end.month, end.day)]
     return year_label(years[-1] if years else _published_years()[0])
 
 
@@ -205,22 +206,120 @@ def run_forecast(params: ReportParams, *, entries_change: float = 0.0, from_year
     )
 
 
+BACKTEST_903_FILE = DATA_DIR.parent / "forecast_backtest_903.json"
+"""The 903 model's back-test on synthetic returns (``bench/forecast_backtest.py --903``)."""
+
+
+def run_forecast_903(params: ReportParams):
+    """The multi-state projection from the authority's own (or synthetic) returns, from the
+    period's 31 March; ``None`` when the period does not end on a 31 March."""
+    from reportgen.analysis import forecast_903 as f903
+    from reportgen.sources import choose
+
+    end = params.period_obj.end
+    if (end.month, end.day) != (3, 31):
+        return None
+    return f903.project_903(
+        choose.params_history(params),
+        params.authority_code,
+        year_label(end.year),
+        horizon=params.forecast.horizon,
+        n_sims=params.forecast.simulations,
+        seed=params.forecast.seed,
+    )
+
+
+def _long_date(iso: str) -> str:
+    """``"2025-03-31"`` -> ``"31 March 2025"`` (``""`` stays ``""``)."""
+    if not iso:
+        return ""
+    from datetime import date
+
+    from reportgen.core.periods import MONTH_NAMES
+
+    day = date.fromisoformat(iso)
+    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
+
+
+def _assumptions_903(forecast: Any, params: ReportParams) -> list[str]:
+    a = forecast.assumptions
+    source = "synthetic returns" if params.source == "synthetic" else "its own SSDA903 returns"
+    text = [
+        f"The projection follows each child in care from {source}: children move between "
+        "placement types, leave care and grow older at the rates seen over the 12 months to "
+        f"{_long_date(a.window_last_day) or forecast.history.years[-1]}, and new children start to be looked "
+        f"after at that year's rate (about {round(a.entries_per_year)} a year), at the ages and "
+        "in the placements seen then; everyone leaves care at 18.",
+        "The ranges allow for chance, for the uncertainty of rates measured over one year and "
+        "for how much authorities' rates change from year to year; they cannot foresee changes "
+        "in policy, practice or the law, and they widen each year ahead.",
+    ]
+    summary = (
+        json.loads(BACKTEST_903_FILE.read_text(encoding="utf-8"))
+        if BACKTEST_903_FILE.exists()
+        else None
+    )
+    if summary:
+        o = summary["overall"]
+        text.append(
+            f"Tested on synthetic returns for {summary['authorities']} authorities, forecasting "
+            f"from earlier years, the actual number fell inside the 80% range "
+            f"{round(o['coverage80'])}% of the time and inside the 95% range "
+            f"{round(o['coverage95'])}% of the time; the central figure was out by "
+            f"{o['mape']:.1f}% on average, against {o['mape_naive']:.1f}% for assuming no "
+            "change: read the range, not the central figure."
+        )
+    return text
+
+
 def forecast_part(params: ReportParams) -> dict[str, Any]:
-    """The forecast as data for the paper: years, bands, sentences, or the reason for none."""
+    """The forecast as data for the paper: years, bands, sentences, or the reason for none.
+
+    903 and synthetic sources whose period ends on a 31 March use the multi-state model
+    (:mod:`reportgen.analysis.forecast_903`) on their own returns; other periods, and the
+    published source, the published stock-and-flow projection.
+    """
+    own = None
+    if params.source != "published":
+        try:
+            own = run_forecast_903(params)
+        except fc.ForecastError as error:
+            own = None
+            reason_903 = str(error)
+        else:
+            reason_903 = ""
+    if own is not None:
+        small = params.disclosure.min_count
+        shown = [*own.history.looked_after, *(y.looked_after.high80 for y in own.years)]
+        if min(shown) < small:  # the returns' own counts would be shown: disclosure control
+            return {
+                "available": False,
+                "reason": (
+                    f"fewer than {small} children looked after in some year of the returns or of "
+                    "the projection, so a forecast would show small numbers"
+                ),
+            }
     try:
-        forecast = run_forecast(params)
+        forecast = own or run_forecast(params)
     except fc.ForecastError as error:
         return {"available": False, "reason": str(error)}
     sentences = fc.describe(forecast)
-    if params.source != "published":
-        sentences.append(
-            f"The projection starts from the Department for Education's published figures for "
-            f"{params.authority_name} up to {forecast.last_year}, not from the authority's own "
-            "returns for the period of this report."
-        )
-    sentences.append(backtest_sentence(backtest_summary(), params.authority_code))
+    if own is not None:
+        sentences = [
+            s for s in sentences if not s.startswith(("This assumes", "The ranges allow"))
+        ] + _assumptions_903(forecast, params)
+    else:
+        if params.source != "published":
+            why = f" ({reason_903})" if reason_903 else ""
+            sentences.append(
+                f"The projection starts from the Department for Education's published figures "
+                f"for {params.authority_name} up to {forecast.last_year}, not from the "
+                f"authority's own returns{why}."
+            )
+        sentences.append(backtest_sentence(backtest_summary(), params.authority_code))
     return {
         "available": True,
+        "own_returns": own is not None,
         "last_year": forecast.last_year,
         "method": forecast.method,
         "history": {
@@ -342,6 +441,9 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         "annual_cost": cells.attrs["annual_cost"],
         "annual_cost_england_mix": at_england.attrs["annual_cost"],
         "by_type": _by_type(cells),
+        "withheld_types": sorted(
+            k for k, m in counts.attrs["margins"]["markers"].items() if k in cst.PLACEMENT_TYPES
+        ),
         "unit_costs": {
             f"{r.placement_type}.{r.provider}": r.weekly_unit_cost
             for r in cells.itertuples()
@@ -357,6 +459,91 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         },
         "trend_at_this_years_prices": trend,
         "own_figures": sorted(f"{r.placement_type}.{r.provider}" for r in own_cells.itertuples()),
+    }
+
+
+def placement_days(params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """903 sources: placement-days in the period, and distinct children, by type x provider.
+
+    Every day a child spent in a placement within the period counts once (short breaks left
+    out); temporary placements (T0-T4) count as ``other``, foster placements with a relative or
+    friend (U1-U3) as ``kinship``, a missing provider as ``not_reported``.
+    """
+    from reportgen.core.periods import Period
+    from reportgen.indicators import blocks, engine
+    from reportgen.sources import choose
+
+    period: Period = params.period_obj
+    prep = engine.prepared(choose.params_history(params), params.authority_code)
+    start, end = blocks.to_day(period.start), blocks.to_day(period.end) + 1
+    first = np.maximum(prep.e_decom, start)
+    last = np.minimum(prep.e_end, end)
+    days = np.maximum(last - first, 0)
+    keep = (days > 0) & ~prep.e_short.astype(bool)
+    place_group = {c: g for g, codes in blocks.PLACE_GROUPS.items() for c in codes}
+    place_group.update({c: "kinship" for c in blocks.KINSHIP})
+    provider_group = {c: g for g, codes in blocks._groups("PLACE_PROVIDER").items() for c in codes}
+    places = np.array(blocks.PLACE_CODES, dtype=object)[prep.e_place[keep]]
+    providers = np.array([*blocks.PROVIDER_CODES, ""], dtype=object)[
+        np.where(prep.e_provider[keep] < 0, len(blocks.PROVIDER_CODES), prep.e_provider[keep])
+    ]
+    frame = pd.DataFrame(
+        {
+            "placement_type": [
+                place_group.get(p, "other") if place_group.get(p) != "temporary" else "other"
+                for p in places
+            ],
+            "provider": [provider_group.get(p, "not_reported") for p in providers],
+            "days": days[keep].astype(float),
+            "child": prep.e_child[keep],
+        }
+    )
+    table = frame.pivot_table(
+        index="placement_type", columns="provider", values="days", aggfunc="sum", fill_value=0.0
+    )
+    children = frame.groupby("placement_type")["child"].nunique()
+    return table, children
+
+
+def period_costs_part(params: ReportParams, table: cst.CostTable) -> dict[str, Any]:
+    """903 sources: what the placements in the period cost (placement-days x daily unit cost).
+
+    A placement type with fewer children than the disclosure threshold is withheld with its cost.
+    """
+    try:
+        days, children = placement_days(params)
+    except Exception as error:  # noqa: BLE001 - the paper says why, the run goes on
+        return {"available": False, "reason": f"the 903 placements could not be read: {error}"}
+    year = year_label(params.period_obj.collection_year)
+    cells = cst.placement_days_cost(days, table, year=year)
+    small = params.disclosure.min_count
+    by_type: dict[str, dict[str, Any]] = {}
+    for key, group in cells.groupby("placement_type", sort=False):
+        n = int(children.get(key, 0))
+        costed = group["weekly_unit_cost"].notna()
+        by_type[str(key)] = {
+            "days": float(group["days"].sum()),
+            "cost": float(group.loc[costed, "cost"].sum()),
+            "costed": bool(costed.any()),
+            "withheld": 0 < n < small,
+        }
+    withheld = [k for k, v in by_type.items() if v["withheld"]]
+    if (
+        len(withheld) == 1
+    ):  # one withheld type would be the total less the others: withhold one more
+        others = sorted(
+            (v["cost"], k) for k, v in by_type.items() if not v["withheld"] and v["cost"] > 0
+        )
+        if others:
+            by_type[others[0][1]]["withheld"] = True
+    return {
+        "available": True,
+        "period": params.period,
+        "year": year,
+        "days": cells.attrs["days"],
+        "uncosted_days": cells.attrs["uncosted_days"],
+        "cost": cells.attrs["cost"],
+        "by_type": by_type,
     }
 
 
@@ -439,7 +626,9 @@ def compute(params: ReportParams) -> dict[str, Any]:
     forecast = forecast_part(params)
     model = forecast.pop("_forecast", None)
     costs = costs_part(params, year, table)
+    period_costs = period_costs_part(params, table) if params.source != "published" else None
     return {
+        "period_costs": period_costs,
         "authority_code": params.authority_code,
         "source": params.source,
         "year": year,
@@ -498,7 +687,12 @@ def draw_charts(data: dict[str, Any], work_dir: Path, authority_name: str) -> di
         history = dict(
             zip(forecast["history"]["years"], forecast["history"]["looked_after"], strict=True)
         )
-        figure, alt = charts.fan_chart(history, forecast["years"], authority_name)
+        figure, alt = charts.fan_chart(
+            history,
+            forecast["years"],
+            authority_name,
+            "from the returns" if forecast.get("own_returns") else "published",
+        )
         charts.save_png(figure, Path(work_dir) / "forecast_fan.png")
         last = forecast["years"][-1]["at"]
         drawn["forecast_fan"] = {
@@ -568,7 +762,10 @@ def with_options(
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ParamsError(f"forecast {key}: {first['msg']}") from None
+        raise ParamsError(
+            f"forecast {key}: {first['msg']} (accepted: horizon 1 to 4 years, window 3 to 10 "
+            "years, simulations 100 to 20,000)"
+        ) from None
     return params.model_copy(update={"forecast": options})
 
 

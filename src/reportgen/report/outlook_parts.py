@@ -10,21 +10,34 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from reportgen.analysis.costs import money
+from reportgen.analysis.costs import WEEKS_PER_YEAR, money
 from reportgen.analysis.forecast import rounding_unit
+from reportgen.core.formatting import MARKER_TEXT
 from reportgen.model import Block, Figure, Paragraph, Section, Table
 from reportgen.report import narrative as nv
 from reportgen.report.context import Context
-from reportgen.report.outlook import PROVIDER_LABELS, TYPE_LABELS, read_outlook
+from reportgen.report.outlook import TYPE_LABELS, read_outlook
 
 FORECAST_SOURCE = (
     "Source: reportgen projection from the DfE's published children looked after, starts, "
     "leavers and ONS population figures (method in Appendix A)."
 )
+FORECAST_SOURCE_903 = (
+    "Source: reportgen multi-state projection from the authority's SSDA903 returns, with ONS "
+    "population figures (method in Appendix A)."
+)
 COST_SOURCE = (
     "Source: reportgen estimate from the DfE's published placement types and providers and the "
     "unit costs in Appendix A (national estimates unless marked as the authority's own)."
 )
+
+
+def _approx(amount: float, sig: int = 2) -> str:
+    """An estimate in GOV.UK money style, to ``sig`` significant figures (never false precision)."""
+    if amount == 0 or not math.isfinite(amount):
+        return money(0)
+    digits = sig - 1 - int(math.floor(math.log10(abs(amount))))
+    return money(round(amount, min(digits, 0)))
 
 
 def _p(text: str) -> Paragraph:
@@ -92,25 +105,27 @@ def part_looking_ahead(c: Context) -> list[Block]:
             )
         ]
     blocks: list[Block] = [_p(s) for s in forecast["sentences"]]
+    small = c.params.disclosure.min_count
+
+    def shown(text: str) -> str:  # a projected count below the disclosure threshold: "<5"
+        return text if int(text.replace(",", "")) >= small or text == "0" else f"<{small}"
+
     rows = []
     for y in forecast["years"]:
         band = y["looked_after"]
         unit = rounding_unit(band["high80"] - band["low80"])
         rate = y["rate_per_10k"]
+        starts, leavers = y["starts"], y["leavers"]
         rows.append(
             (
                 y["at"],
-                _count(band["central"], unit),
-                f"{_floor(band['low80'], unit)} to {_ceil(band['high80'], unit)}",
-                f"{_floor(band['low95'], unit)} to {_ceil(band['high95'], unit)}",
+                shown(_count(band["central"], unit)),
+                f"{shown(_floor(band['low80'], unit))} to {shown(_ceil(band['high80'], unit))}",
+                f"{shown(_floor(band['low95'], unit))} to {shown(_ceil(band['high95'], unit))}",
                 f"{rate['central']:.0f}",
-                _count(
-                    y["starts"]["central"],
-                    rounding_unit(y["starts"]["high80"] - y["starts"]["low80"]),
-                ),
-                _count(
-                    y["leavers"]["central"],
-                    rounding_unit(y["leavers"]["high80"] - y["leavers"]["low80"]),
+                shown(_count(starts["central"], rounding_unit(starts["high80"] - starts["low80"]))),
+                shown(
+                    _count(leavers["central"], rounding_unit(leavers["high80"] - leavers["low80"]))
                 ),
             )
         )
@@ -128,7 +143,7 @@ def part_looking_ahead(c: Context) -> list[Block]:
             ),
             rows=tuple(rows),
             numeric_columns=(1, 2, 3, 4, 5, 6),
-            source=FORECAST_SOURCE,
+            source=FORECAST_SOURCE_903 if forecast.get("own_returns") else FORECAST_SOURCE,
         )
     )
     blocks.extend(_figure(c, data, "forecast_fan"))
@@ -153,10 +168,15 @@ def _provider_sentences(c: Context, market: dict[str, Any]) -> list[str]:
         else f"the average of the {count} statistical neighbours with a published figure"
     )
     at = f"At 31 March {market['year'][:2]}{market['year'][-2:]}"
+
+    def share(key: str) -> str:  # "39%", or the DfE withheld it
+        value = own.get(key)
+        return _pct(value) if isinstance(value, int | float) else "a share the DfE withheld"
+
     out = [
-        f"{at}, {_pct(own.get('own_la'))} of the children looked after by {c.name} were placed "
+        f"{at}, of the children looked after by {c.name}, {share('own_la')} were placed "
         f"with the council's own provision (England {_pct(eng.get('own_la'))}, {neighbours} "
-        f"{_pct(sn.get('own_la'))}) and {_pct(own.get('private'))} with private providers "
+        f"{_pct(sn.get('own_la'))}) and {share('private')} with private providers "
         f"(England {_pct(eng.get('private'))}, neighbours {_pct(sn.get('private'))})"
     ]
     trend = {y: v for y, v in market.get("trend", {}).items() if v}
@@ -164,7 +184,7 @@ def _provider_sentences(c: Context, market: dict[str, Any]) -> list[str]:
     if len(years) >= 3:
         first, last = years[0], years[-1]
         a, b = trend[first].get("private"), trend[last].get("private")
-        if a is not None and b is not None:
+        if isinstance(a, int | float) and isinstance(b, int | float):  # not withheld ("c")
             if round(a) == round(b):
                 out.append(
                     f"The share placed with private providers was {_pct(b)} in {last}, the same as in {first}"
@@ -177,6 +197,27 @@ def _provider_sentences(c: Context, market: dict[str, Any]) -> list[str]:
     return out
 
 
+PROVIDER_ROWS = {
+    "own_la": "Placed with the council's own provision",
+    "other_la": "Placed with other councils' provision",
+    "other_public": "Placed with other public bodies",
+    "private": "Placed with private providers",
+    "voluntary": "Placed with voluntary providers",
+    "parents": "Placed with parents",
+    "not_reported": "Placement provider not recorded",
+}
+"""Row titles of the provider table (also Appendix A's titles for the withheld ones)."""
+
+
+def unavailable_rows(c: Context) -> tuple[tuple[str, str], ...]:
+    """Appendix A rows for the provider shares of the period the DfE withheld."""
+    data = outlook(c)
+    own = ((data or {}).get("market") or {}).get("authority") or {}
+    return tuple(
+        (PROVIDER_ROWS[key], MARKER_TEXT["c"]) for key in PROVIDER_ROWS if own.get(key) == "c"
+    )
+
+
 def _provider_table(c: Context, market: dict[str, Any]) -> Table:
     years = [y for y, v in market.get("trend", {}).items() if v]
     first = years[0] if len(years) > 1 else None
@@ -185,8 +226,8 @@ def _provider_table(c: Context, market: dict[str, Any]) -> Table:
         columns.append(first)
     columns += ["England", "Neighbours"]
     rows = []
-    for key, label in PROVIDER_LABELS.items():
-        row = [label[:1].upper() + label[1:], _pct((market.get("authority") or {}).get(key))]
+    for key, label in PROVIDER_ROWS.items():
+        row = [label, _pct((market.get("authority") or {}).get(key))]
         if first:
             row.append(_pct(market["trend"][first].get(key)))
         row += [
@@ -210,8 +251,8 @@ def _cost_sentences(c: Context, costs: dict[str, Any]) -> list[str]:
     per_child = weekly / max(costs["costed_children"], 1e-9)
     out = [
         f"We estimate that the placements of the {children:,.0f} children looked after at 31 March "
-        f"{year[:2]}{year[-2:]} cost about {money(annual)} a year ({money(weekly)} a week) at "
-        f"{year} prices: on average {money(_round_to(per_child, 10))} a week for each child"
+        f"{year[:2]}{year[-2:]} cost about {_approx(annual)} a year ({_approx(weekly)} a week) at "
+        f"{year} prices: on average {_approx(_round_to(per_child, 10))} a week for each child"
     ]
     if costs["uncosted_children"] >= 0.5:
         out[-1] += (
@@ -223,27 +264,33 @@ def _cost_sentences(c: Context, costs: dict[str, Any]) -> list[str]:
     if abs(difference) >= 0.05 * annual:
         out.append(
             f"With England's mix of placements, the same number of children would cost about "
-            f"{money(england)} a year, {money(abs(difference))} "
+            f"{_approx(england)} a year, {_approx(abs(difference))} "
             f"{'less' if difference > 0 else 'more'}: the difference is down to where children "
             "are placed, not how many there are"
         )
     else:
         out.append(
-            f"With England's mix of placements the cost would be much the same ({money(england)} a year)"
+            f"With England's mix of placements the cost would be much the same ({_approx(england)} a year)"
         )
     homes = costs["by_type"].get("childrens_home")
-    if homes and annual > 0 and children > 0:
+    withheld = set(costs.get("withheld_types", ()))
+    if homes and annual > 0 and children > 0 and "childrens_home" not in withheld:
         out.append(
             f"Children's homes account for about {homes['annual_cost'] / annual * 100:.0f}% of the "
             f"cost and {homes['children'] / children * 100:.0f}% of the children"
         )
     shift = costs["shift"]
-    if shift["annual_saving"] > 0:
+    each = (shift["weekly_from"] - shift["weekly_to"]) * WEEKS_PER_YEAR
+    if shift["annual_saving"] > 0 and shift["children"] >= 1.5:
         out.append(
             f"Each 1% of children looked after (about {shift['children']:.0f} children) placed with "
             f"the council's own foster carers instead of in private children's homes would save "
-            f"about {money(shift['annual_saving'])} a year ({money(_round_to(shift['weekly_from'] - shift['weekly_to'], 10))} "
-            "a week for each child)"
+            f"about {_approx(shift['annual_saving'])} a year ({_approx(each)} a year for each child)"
+        )
+    elif each > 0:
+        out.append(
+            "Each child placed with the council's own foster carers instead of in a private "
+            f"children's home would save about {_approx(each)} a year"
         )
     trend = {y: v for y, v in costs.get("trend_at_this_years_prices", {}).items() if v}
     if len(trend) >= 3:
@@ -252,7 +299,7 @@ def _cost_sentences(c: Context, costs: dict[str, Any]) -> list[str]:
         if abs(b - a) >= 0.02 * a:
             out.append(
                 f"At {year} prices, the estimated cost {'rose' if b > a else 'fell'} from "
-                f"{money(a)} in {first} to {money(b)} in {last}, with the number of children and "
+                f"{_approx(a)} in {first} to {_approx(b)} in {last}, with the number of children and "
                 "the mix of their placements"
             )
     out.append(costs["estimate_note"])
@@ -269,24 +316,28 @@ def _cost_sentences(c: Context, costs: dict[str, Any]) -> list[str]:
 
 def _cost_table(costs: dict[str, Any]) -> Table:
     rows = []
+    withheld = set(costs.get("withheld_types", ()))
     for key, label in TYPE_LABELS.items():
         item = costs["by_type"].get(key)
+        if key in withheld:  # the DfE withheld this count: its estimate and cost are withheld too
+            rows.append((label, "withheld", "withheld", "withheld"))
+            continue
         if not item or item["children"] < 0.5:
             continue
         rows.append(
             (
                 label,
                 f"{item['children']:,.0f}",
-                money(item["weekly_cost"]) if item["costed"] else "not costed",
-                money(item["annual_cost"]) if item["costed"] else "not costed",
+                _approx(item["weekly_cost"]) if item["costed"] else "not costed",
+                _approx(item["annual_cost"]) if item["costed"] else "not costed",
             )
         )
     rows.append(
         (
             "All placements",
             f"{costs['children']:,.0f}",
-            money(costs["weekly_cost"]),
-            money(costs["annual_cost"]),
+            _approx(costs["weekly_cost"]),
+            _approx(costs["annual_cost"]),
         )
     )
     return Table(
@@ -306,7 +357,7 @@ def _scenario_table(c: Context, scenarios: list[dict[str, Any]], year: str) -> T
         cells = [s["name"]]
         for y in years:
             cells.append(f"{s['years'][y]['looked_after']:,.0f}")
-        cells.append(money(s["years"][years[-1]]["annual_cost"]))
+        cells.append(_approx(s["years"][years[-1]]["annual_cost"]))
         rows.append(tuple(cells))
     return Table(
         caption=f"Scenarios: children looked after at each 31 March and the cost, {year} prices",
@@ -315,6 +366,54 @@ def _scenario_table(c: Context, scenarios: list[dict[str, Any]], year: str) -> T
         numeric_columns=tuple(range(1, len(columns))),
         source=f"Source: reportgen projection and cost estimate; scenarios from {c.name}'s params.",
     )
+
+
+def _period_cost_blocks(c: Context, period: dict[str, Any]) -> list[Block]:
+    """903 sources: the period's spend from placement-days, by placement type."""
+    if not period.get("available"):
+        return [_p("There is no estimate of the period's spend: " + period.get("reason", ""))]
+    source = "synthetic returns" if c.params.source == "synthetic" else "its own SSDA903 returns"
+    blocks: list[Block] = [
+        _p(
+            f"From {source}, the placements of children looked after by {c.name} in "
+            f"{period['period']} cost an estimated {_approx(period['cost'])} at {period['year']} "
+            "prices: each day a child spent in a placement during the period, at the daily unit "
+            "cost of that placement type and provider"
+        )
+    ]
+    rows = []
+    for key, label in {
+        **TYPE_LABELS,
+        "kinship": "Kinship foster care",
+        "secure_childrens_home": "Secure children's homes",
+    }.items():
+        item = period["by_type"].get(key)
+        if not item:
+            continue
+        if item["withheld"]:
+            rows.append((label, "withheld"))
+        else:
+            rows.append((label, _approx(item["cost"], 3) if item["costed"] else "not costed"))
+    rows.append(("All placements", _approx(period["cost"], 3)))
+    blocks.append(
+        Table(
+            caption=f"Estimated spend on placements, {period['period']}",
+            columns=("Placement type", "Spend in the period"),
+            rows=tuple(rows),
+            numeric_columns=(1,),
+            source=(
+                "Source: reportgen from "
+                + (
+                    "synthetic SSDA903 returns (not real figures)"
+                    if c.params.source == "synthetic"
+                    else f"{c.name}'s SSDA903 returns"
+                )
+                + " and the unit costs in Appendix A; a type with fewer than "
+                f"{c.params.disclosure.min_count} children is withheld."
+            ),
+        )
+    )
+    return blocks
 
 
 def part_placement_market(c: Context) -> list[Block]:
@@ -332,6 +431,8 @@ def part_placement_market(c: Context) -> list[Block]:
         return blocks
     blocks.extend(_p(s) for s in _cost_sentences(c, costs))
     blocks.append(_cost_table(costs))
+    if data.get("period_costs"):
+        blocks.extend(_period_cost_blocks(c, data["period_costs"]))
     if data.get("scenarios"):
         blocks.append(
             _p(
@@ -360,7 +461,7 @@ def part_financial_implications(c: Context) -> list[Block]:
     text = [
         f"The report asks for no decision and has no direct financial implications. The "
         f"placements of children looked after are estimated to cost about "
-        f"{money(costs['annual_cost'])} a year at {year} prices"
+        f"{_approx(costs['annual_cost'])} a year at {year} prices"
     ]
     forecast = data["forecast"]
     if forecast.get("available"):
@@ -369,9 +470,9 @@ def part_financial_implications(c: Context) -> list[Block]:
         per_child = costs["annual_cost"] / max(costs["costed_children"], 1e-9)
         text.append(
             f"If recent trends continue and the mix of placements stays as it is, the cost at "
-            f"{last['at']} would be between {money(band['low80'] * per_child)} and "
-            f"{money(band['high80'] * per_child)} a year at {year} prices, most likely about "
-            f"{money(band['central'] * per_child)}"
+            f"{last['at']} would be between {_approx(band['low80'] * per_child)} and "
+            f"{_approx(band['high80'] * per_child)} a year at {year} prices, most likely about "
+            f"{_approx(band['central'] * per_child)}"
         )
     text.append(
         "These are estimates from national unit costs, not the council's budget: the finance "
@@ -393,8 +494,21 @@ def appendix_sections(c: Context) -> list[Section]:
     data = outlook(c)
     if data is None:
         return []
+    own = (data.get("forecast") or {}).get("own_returns")
     blocks: list[Block] = [
         _p(
+            "Forecast: a multi-state projection from the authority's SSDA903 returns. Each "
+            "child in care at the start is followed through time: from the returns' episodes "
+            "over the last 12 months, the model measures how often children in each age band "
+            "and placement group (foster, residential, supported accommodation, other) move to "
+            "another group or leave care, and how many start to be looked after, at what ages "
+            "and in which placements; children age into the next band on their birthdays and "
+            "leave care at 18. The ranges come from 1,000 simulations that also draw the rates "
+            "from their uncertainty and from how much authorities' rates change from year to "
+            "year (README, Looking ahead)"
+        )
+        if own
+        else _p(
             "Forecast: a stock-and-flow projection. Children start to be looked after at a rate "
             "per 10,000 children aged 0 to 17 (ONS mid-year estimates), and a share of those in "
             "care leave each year; both follow their recent trend, damped. The ranges come from "

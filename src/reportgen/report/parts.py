@@ -6,7 +6,9 @@ Each part is a function ``(Context) -> list[Block]`` registered in :data:`STANDA
 
 The wording follows the example papers' register: short, factual, for a report that asks the
 Committee to note figures and comment on them (no decision, no change to policy). Names, titles
-and dates come from the params (``officers``, ``committee_details``); nothing is left to fill in.
+and dates come from the params (``officers``, ``committee_details``); where the params have
+none, ``params/defaults.yaml`` gives a bracketed placeholder (``[Officer name]``) that the
+writer marks with a Word comment.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def _p(text: str, numbered: bool = True) -> Paragraph:
 
 def _is_role(name: str) -> bool:
     """True when an officer's "name" is a role ("Director of Children's Services")."""
+    if name.strip().startswith("["):
+        return False  # a placeholder ("[Officer name]")
     return any(word in name.casefold() for word in _ROLE_WORDS)
 
 
@@ -191,8 +195,8 @@ def part_community_impact(c: Context) -> list[Block]:
             "impact on local people and communities"
         ),
         _p(
-            "The services it describes matter most to children in care and care leavers, and "
-            "to the foster carers, adopters and special guardians who look after them"
+            "The figures it reports are about children in care and care leavers, and matter "
+            "to them and to the foster carers, adopters and special guardians who look after them"
         ),
     ]
 
@@ -208,9 +212,10 @@ def part_equalities_implications(c: Context) -> list[Block]:
         ),
         _p(
             "Noting this report has no direct equality implications. Children in care and care "
-            "leavers are among the most disadvantaged children and young people; the services "
-            "described aim to meet their needs, taking account of age, disability, race, "
-            "religion or belief, sex and sexual orientation"
+            "leavers are among the most disadvantaged children and young people. The report "
+            "describes figures, not services; any proposal for services that follows from it "
+            "will take account of age, disability, race, religion or belief, sex and sexual "
+            "orientation"
         ),
     ]
 

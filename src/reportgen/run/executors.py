@@ -101,11 +101,12 @@ PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent(parent_pid: int) -> bool:
-    """Ask Linux to SIGKILL this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``).
+    """Ask Linux to send SIGTERM to this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``).
 
-    The watchdog thread cannot run while the worker is stuck in one long C call (a huge
-    calculation holds the interpreter), so a SIGKILLed batch would leave the worker behind; with
-    this the kernel does it. Elsewhere than Linux it does nothing (the watchdog still works).
+    The worker's SIGTERM handler wakes its watchdog, which kills the kernel, removes the report
+    being written and exits, even when the batch was SIGKILLed and could not tell it. (Templates
+    that would hold the interpreter in one long C call are refused by the sandbox, so the handler
+    gets to run.) Elsewhere than Linux it does nothing (the watchdog still works).
 
     Parameters
     ----------
@@ -124,7 +125,9 @@ def die_with_parent(parent_pid: int) -> bool:
         return False
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        done = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        # SIGTERM, not SIGKILL: the worker's handler wakes the watchdog, which kills the kernel
+        # and removes the half-written report before exiting (a SIGKILL would leave it behind)
+        done = libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
     except (OSError, AttributeError):
         return False
     if os.getppid() != parent_pid:  # the parent died before prctl took effect

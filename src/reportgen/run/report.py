@@ -11,6 +11,13 @@ place (:func:`check_privacy`).
 ``run.json`` records a ``fingerprint`` of the parameters, the hashes of every input and the code
 version (:func:`inputs_fingerprint`): ``reportgen reports --resume`` skips a report whose .docx
 exists and whose fingerprint has not changed (:func:`is_up_to_date`).
+
+It also records ``notebooks_fingerprint``, the same hash without the officer's own sections and
+the narrative templates (:func:`notebooks_fingerprint`: nothing a notebook reads), and the
+SHA-256 of each file the notebooks wrote to ``work/``. When both still match, a re-run copies the
+previous ``work/`` (indicators, outlook and chart PNGs) and executed notebooks instead of running
+the notebooks again (:func:`reusable_run`), and only assembles and writes the .docx: the paper
+is the same, byte for byte, as a full run would write.
 """
 
 from __future__ import annotations
@@ -24,26 +31,28 @@ import re
 import shutil
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-
-from papermill.exceptions import PapermillExecutionError
+from typing import TYPE_CHECKING
 
 from reportgen import __version__
 from reportgen.core.config import ReportParams
 from reportgen.core.errors import NotebookError, OutputError, PrivacyError, ReportgenError
 from reportgen.core.paths import DATA_DIR, NOTEBOOKS_DIR, TEMPLATES_DIR
 from reportgen.core.redact import redact
-from reportgen.docx import write_report
+from reportgen.docx import list_comments, write_report
 from reportgen.model import Report
 from reportgen.report import data_quality
 from reportgen.report.assemble import build_report
 from reportgen.report.notebook_api import FAMILIES, read_section
-from reportgen.report.officer_sections import check_required, still_to_write
+from reportgen.report.officer_sections import check_required
 from reportgen.report.outlook import check_params as check_outlook
-from reportgen.run.kernels import ReusableKernel, run_notebook
+
+if TYPE_CHECKING:  # the kernel machinery (papermill, nbclient) is imported only to run notebooks
+    from reportgen.run.kernels import ReusableKernel
 
 PACKAGES = ("papermill", "nbclient", "nbconvert", "pandas", "seaborn", "matplotlib", "python-docx")
 
@@ -66,6 +75,18 @@ class RunResult:
     still_to_write: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """One-line notes for the author (e.g. the DfE's 903 rules could not be run)."""
+
+
+def still_to_write(default_text: list[dict[str, str]]) -> list[str]:
+    """What the author still has to write or confirm, from the .docx's comments: the heading of
+    each section with default text, and each placeholder (``[Committee name]``), in order."""
+    labels = []
+    for entry in default_text:
+        if entry["comment"].startswith("Placeholder"):
+            labels += re.findall(r"\[[^\]]+\]", entry["comment"])
+        else:
+            labels.append(entry["section"] or "front sheet")
+    return list(dict.fromkeys(labels))
 
 
 def report_filename(params: ReportParams) -> str:
@@ -147,6 +168,61 @@ def inputs_fingerprint(params: ReportParams, inputs: dict[str, str] | None = Non
     }
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _input_key(path: Path) -> str:
+    """``path`` as :func:`input_hashes` names it (relative to the project when inside it)."""
+    root = DATA_DIR.parents[1]
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
+def notebooks_fingerprint(params: ReportParams, inputs: dict[str, str] | None = None) -> str:
+    """:func:`inputs_fingerprint` without the inputs only the assembly reads: the officer's own
+    sections (``params/authorities/<code>/<period>/*.md``) and the narrative templates
+    (``templates/narrative/``). Equal values mean the notebooks would compute the same
+    indicators and draw the same charts, so their results in ``work/`` can be reused."""
+    from reportgen.report.officer_sections import own_folder
+
+    inputs = input_hashes(params) if inputs is None else inputs
+    assembly_only = [_input_key(own_folder(params)), _input_key(TEMPLATES_DIR / "narrative")]
+    kept = {
+        key: digest
+        for key, digest in inputs.items()
+        if not any(key == a or key.startswith(a + os.sep) for a in assembly_only)
+    }
+    return inputs_fingerprint(params, kept)
+
+
+def work_hashes(work: Path) -> dict[str, str]:
+    """SHA-256 of each file the notebooks wrote to ``work/`` (not the parent's data-quality file)."""
+    if not work.is_dir():
+        return {}
+    return {
+        p.name: sha256(p)
+        for p in sorted(work.iterdir())
+        if p.is_file() and p.name != data_quality.FILE_NAME
+    }
+
+
+def reusable_run(params: ReportParams, fingerprint: str) -> Path | None:
+    """The previous run's folder when its notebooks' results can stand for this run's, else None.
+
+    They can when its ``run.json`` has the same ``notebooks_fingerprint``, every file in its
+    ``work/`` still has the SHA-256 recorded then, and (when notebooks are kept) its executed
+    notebooks and their HTML are all there.
+    """
+    previous = read_run_json(params.out_dir)
+    if not previous or previous.get("notebooks_fingerprint") != fingerprint:
+        return None
+    recorded = previous.get("work_sha256")
+    if not recorded or work_hashes(params.out_dir / "work") != recorded:
+        return None
+    if params.keep_notebooks:
+        folder = params.out_dir / "notebooks"
+        for name in NOTEBOOKS:
+            if not all((folder / f"{name}{ext}").is_file() for ext in (".ipynb", ".html")):
+                return None
+    return params.out_dir
 
 
 def read_run_json(out_dir: Path) -> dict | None:
@@ -233,6 +309,10 @@ def execute_notebook(
 def _execute(
     family: str, params: ReportParams, staging: Path, kernel: ReusableKernel
 ) -> tuple[Path, object]:
+    from papermill.exceptions import PapermillExecutionError
+
+    from reportgen.run.kernels import run_notebook
+
     source = NOTEBOOKS_DIR / f"{family}.ipynb"
     if not source.exists():
         raise ReportgenError(f"report notebook {source} is missing: restore it from git")
@@ -333,7 +413,7 @@ def _child_ids(params: ReportParams) -> list[str]:
     """CHILD ids of the 903 returns a report was made from (none for other sources)."""
     if params.source != "ssda903" or params.input is None:
         return []
-    from reportgen.indicators.engine import load_history
+    from reportgen.sources.choose import load_history
 
     ids: set[str] = set()
     for frame in load_history(params.input).tables.values():
@@ -414,6 +494,12 @@ RESTRICTED_NOTE = (
 )
 
 
+def _drain(pool: ThreadPoolExecutor | None) -> None:
+    """Let the HTML export in flight finish (nothing writes into the staging folder after)."""
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> RunResult:
     """Write one report for ``params`` into ``params.out_dir``.
 
@@ -436,7 +522,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     check_required(params)
     check_outlook(params)  # costs and scenarios: a bad figure stops the run before anything runs
     if params.source == "ssda903":  # refuse a return with errors before any notebook runs
-        from reportgen.indicators.engine import check_return
+        from reportgen.sources.choose import check_return
 
         check_return(params)
     quality = None
@@ -450,31 +536,46 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     own_kernel = kernel is None
-    kernel = kernel or ReusableKernel(params.kernel_name)
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    notebooks_key = notebooks_fingerprint(params)
+    previous = reusable_run(params, notebooks_key)
+    if kernel is None and previous is None:
+        from reportgen.run.kernels import ReusableKernel
+
+        kernel = ReusableKernel(params.kernel_name)
+    html_pool = ThreadPoolExecutor(1) if params.keep_notebooks and previous is None else None
+    html: list[Future] = []
     try:
+        if previous is not None:  # only officer text or narrative templates changed
+            t0 = time.perf_counter()
+            shutil.copytree(previous / "work", staging / "work")
+            if params.keep_notebooks:
+                shutil.copytree(previous / "notebooks", staging / "notebooks")
+            timings["notebooks_reused"] = round(time.perf_counter() - t0, 3)
         if quality is not None:
             data_quality.write(quality, staging / "work")
             timings["data_quality"] = quality_seconds
-        notebooks = []
-        for family in NOTEBOOKS:
+        for family in NOTEBOOKS if previous is None else ():
             t0 = time.perf_counter()
-            notebooks.append(_execute(family, params, staging, kernel))
+            notebook, node = _execute(family, params, staging, kernel)
             timings[f"notebook_{family}"] = round(time.perf_counter() - t0, 3)
+            if html_pool is not None:  # the HTML is written while the next notebook runs
+                html.append(html_pool.submit(export_html, notebook, node))
         t0 = time.perf_counter()
         sections = {f: read_section(staging / "work", f) for f in FAMILIES}
         report = build_report(params, sections, staging / "work")
         docx_path = write_report(report, staging / report_filename(params))
         check_privacy(report, docx_path, params)
+        default_text = list_comments(docx_path)
         timings["assemble_and_write"] = round(time.perf_counter() - t0, 3)
-        if params.keep_notebooks:
+        if html:
             t0 = time.perf_counter()
-            for notebook, node in notebooks:
-                export_html(notebook, node)
-            timings["html"] = round(time.perf_counter() - t0, 3)
-        else:
-            shutil.rmtree(staging / "notebooks")
+            for job in html:
+                job.result()
+            timings["html_wait"] = round(time.perf_counter() - t0, 3)
+        elif not params.keep_notebooks:
+            shutil.rmtree(staging / "notebooks", ignore_errors=True)
         timings["total"] = round(time.perf_counter() - started, 3)
         inputs = input_hashes(params)
         run_info = {
@@ -483,21 +584,26 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             "params": params.model_dump(mode="json"),
             "inputs": inputs,
             "fingerprint": inputs_fingerprint(params, inputs),
+            "notebooks_fingerprint": notebooks_key,
+            "work_sha256": work_hashes(staging / "work"),
             "versions": versions(),
             "timings_seconds": timings,
             "outputs": {"report": docx_path.name, "sha256": sha256(docx_path)},
             # 903 notebooks may show child-level detail to analysts: restricted, never for publication
             "notebooks_restricted": params.source != "published" and params.keep_notebooks,
-            "still_to_write": still_to_write(params),
+            "default_text": default_text,
+            "still_to_write": still_to_write(default_text),
             "data_quality": None if quality is None else quality["dfe"]["status"],
             "errors": [],
         }
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n")
         _move_into_place(staging, final)
     except ReportgenError as error:
+        _drain(html_pool)
         _keep_failure(staging, params, str(error))
         raise
     except OSError as error:
+        _drain(html_pool)
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
             raise
@@ -509,19 +615,22 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             f"this run was kept: free space on the disk holding {final} and run again"
         ) from None
     except Exception as error:  # a bug or a lost kernel: keep what there is, say what happened
+        _drain(html_pool)
         _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
         raise
     except BaseException:  # interrupted: nothing half-written stays behind
+        _drain(html_pool)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        if own_kernel:
+        _drain(html_pool)
+        if own_kernel and kernel is not None:
             kernel.shutdown()
     return RunResult(
         params=params,
         docx=final / docx_path.name,
         out_dir=final,
         timings=timings,
-        still_to_write=still_to_write(params),
+        still_to_write=still_to_write(default_text),
         notes=data_quality.notes(quality),
     )

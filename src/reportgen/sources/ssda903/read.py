@@ -33,6 +33,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from reportgen.core.errors import DataError
 from reportgen.core.periods import year_label
@@ -432,6 +435,84 @@ def _closest_table(columns: Iterable[str]) -> tuple[str, list[str], list[str]]:
     return best, missing, extra
 
 
+_BOM = b"\xef\xbb\xbf"
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f"
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+"""Every byte but the control characters :data:`_CONTROL` refuses (in UTF-8 these bytes occur
+only as themselves, never inside a multi-byte character)."""
+
+
+def _arrow_cells(raw: bytes) -> pa.Table | None:
+    """Every cell of a plain UTF-8 CSV as text, header row included, read by pyarrow; or
+    ``None`` when the file needs the careful path (:func:`_decode` and :func:`_parse_cells`).
+
+    The fast path takes only files that path would read to the same cells: UTF-8 without control
+    characters (after at most two byte-order marks, as :func:`_decode` strips), every record
+    with as many cells as the first (no blank lines, no short or long rows), so that row ``i``
+    of the table is record ``i`` of the file. Anything else returns ``None``.
+    """
+    start = 0
+    for _ in range(2):  # _decode removes one BOM with utf-8-sig and then one more
+        if raw.startswith(_BOM, start):
+            start += len(_BOM)
+    if raw.startswith(_BOM, start) or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")):
+        return None
+    if len(raw) == start or raw[start:].isspace() or raw.translate(None, _NOT_CONTROL):
+        return None
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(raw).slice(start),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.large_string() for i in range(_first_width(raw, start))},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    if any(column.type != pa.large_string() for column in table.columns):
+        return None
+    last = table.column(table.num_columns - 1)[0].as_py() if table.num_rows else ""
+    if not last.strip().removeprefix("\ufeff").strip():
+        return None  # an unnamed last column: the careful path checks its cells (row_width)
+    return table
+
+
+def _first_width(raw: bytes, start: int) -> int:
+    """An upper bound of the number of cells in the first record (column types for pyarrow)."""
+    end = raw.find(b"\n", start)
+    line = raw[start : end if end >= 0 else len(raw)]
+    return line.count(b",") + 1
+
+
+def _arrow_body(cells: pa.Table, header: list[str], table: str) -> pd.DataFrame:
+    """The data rows of a table read by :func:`_arrow_cells`, as :func:`_read_table_file`'s slow
+    path makes them: text stripped and upper-cased, blank cells missing, rows with no cell filled
+    left out, indexed by spreadsheet row number, columns in DfE order."""
+    n = cells.num_rows - 1
+    position = {name: i for i, name in enumerate(header)}
+    blank = pa.scalar(None, pa.large_string())
+    columns: dict[str, pa.ChunkedArray] = {}
+    filled = None
+    for name in TABLES[table]:
+        values = cells.column(position[name]).slice(1)
+        values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
+        values = pc.if_else(pc.equal(values, ""), blank, values)
+        columns[name] = values
+        valid = pc.is_valid(values)
+        filled = valid if filled is None else pc.or_(filled, valid)
+    rows = np.arange(2, n + 2, dtype=np.int64)
+    body = pa.table(columns)
+    if filled is not None and n and not pc.all(filled).as_py():
+        body = body.filter(filled)
+        rows = rows[filled.to_numpy(zero_copy_only=False)]
+    frame = body.to_pandas()
+    frame.index = pd.Index(rows, dtype="int64", name="row")
+    return frame
+
+
 def _parse_cells(text: str) -> pd.DataFrame:
     """Every cell of a CSV as text ("" for blank or absent cells), header row included.
 
@@ -515,18 +596,26 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
         return None, None, [FileIssue(name, None, None, None, f"cannot be read ({exc.strerror})")]
     except DataError as exc:
         return None, None, [FileIssue(name, None, None, None, str(exc))]
-    text, issue = _decode(raw, name)
-    del raw  # the text is all that is needed now: do not hold the file twice
-    issues = [issue] if issue else []
-    if text is None:
-        return None, None, issues
-    try:
-        cells = _parse_cells(text)
-        del text
-    except (csv.Error, ValueError) as exc:
-        issues.append(FileIssue(name, None, None, None, f"is not a valid CSV ({exc})"))
-        return None, None, issues
-    if cells.empty or not any(str(cell).strip() for cell in cells.iloc[0]):
+    issues: list[FileIssue] = []
+    fast = _arrow_cells(raw)  # plain UTF-8 and rectangular: pyarrow, no Python strings
+    if fast is not None:
+        del raw
+        first_row = [fast.column(i)[0].as_py() for i in range(fast.num_columns)]
+        cells = None
+    else:
+        text, issue = _decode(raw, name)
+        del raw  # the text is all that is needed now: do not hold the file twice
+        issues = [issue] if issue else []
+        if text is None:
+            return None, None, issues
+        try:
+            cells = _parse_cells(text)
+            del text
+        except (csv.Error, ValueError) as exc:
+            issues.append(FileIssue(name, None, None, None, f"is not a valid CSV ({exc})"))
+            return None, None, issues
+        first_row = [] if cells.empty else list(cells.iloc[0])
+    if not first_row or not any(str(cell).strip() for cell in first_row):
         issues.append(
             FileIssue(
                 name,
@@ -538,7 +627,7 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
         )
         return None, None, issues
 
-    header = [str(c).strip().removeprefix("\ufeff").strip().upper() for c in cells.iloc[0]]
+    header = [str(c).strip().removeprefix("\ufeff").strip().upper() for c in first_row]
     while header and header[-1] == "":
         header.pop()
     width = len(header)
@@ -628,7 +717,10 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
             )
         return None, None, issues
     table = matches[0]
+    if fast is not None:
+        return table, _arrow_body(fast, header, table), issues
 
+    assert cells is not None
     body = cells.iloc[1:]
     body.index = pd.Index(range(2, len(cells) + 1), dtype="int64", name="row")
     too_wide = pd.Series(False, index=body.index)
@@ -795,7 +887,18 @@ def read_return(folder: Path | str, year: int) -> Return:
         dates, invalid codes, overlapping episodes) are not raised here: see
         :func:`reportgen.sources.ssda903.validate.validate_return`.
     """
-    scan = scan_return(folder, year)
+    return return_from_scan(scan_return(folder, year))
+
+
+def return_from_scan(scan: ReturnScan) -> Return:
+    """The :class:`Return` of a folder already read by :func:`scan_return` (so a caller that
+    validates the scan need not read the files again).
+
+    Raises
+    ------
+    DataError
+        As :func:`read_return` does, for the first problem that stops the return being read.
+    """
     errors = scan.errors
     if errors:
         more = f" (and {len(errors) - 1} more problems in {scan.folder})" if len(errors) > 1 else ""
@@ -903,6 +1006,7 @@ def _history_folders(folders: Path | str | Sequence[Path | str] | Mapping[int, P
 
 def read_history(
     folders: Path | str | Sequence[Path | str] | Mapping[int, Path | str],
+    scans: Mapping[int, ReturnScan] | None = None,
 ) -> History:
     """Read several collection years' returns and combine them.
 
@@ -912,6 +1016,9 @@ def read_history(
         A parent folder with one subfolder per year (named ``2025`` or ``2024-25`` for 2024-25;
         other subfolders are ignored with a warning), a list of year folders named that way, or a
         mapping {collection end year: folder}.
+    scans
+        Years already read by :func:`scan_return` (as validation does): a year whose scan is of
+        the same folder is not read again.
 
     Returns
     -------
@@ -925,7 +1032,13 @@ def read_history(
         :func:`read_return` cannot read.
     """
     mapping, warnings = _history_folders(folders)
-    returns = [read_return(path, year) for year, path in mapping.items()]
+    scans = scans or {}
+    returns = [
+        return_from_scan(scans[year])
+        if year in scans and Path(scans[year].folder) == Path(path)
+        else read_return(path, year)
+        for year, path in mapping.items()
+    ]
     history = combine_returns(returns)
     history.warnings[:0] = warnings
     return history
@@ -956,6 +1069,12 @@ def _add_source(source: pd.Series, mask: pd.Series, rule: str) -> pd.Series:
     source = source.copy()
     source[mask] = np.where(picked == "Original", rule, picked + " | " + rule)
     return source
+
+
+def _sort_key(dates: pd.Series) -> np.ndarray:
+    """Day numbers as int64 sort keys, missing dates last."""
+    values = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    return np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, values)
 
 
 def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -1004,17 +1123,21 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     frame["_DECOM"] = parse_dates(frame["DECOM"])
     frame["_DEC"] = parse_dates(frame["DEC"])
 
-    # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return
-    frame = frame.sort_values(
-        ["CHILD", "_DECOM", "_DEC", "YEAR"],
-        ascending=[True, True, False, False],
-        na_position="last",
-        kind="mergesort",
-    )
-    before = len(frame)
-    frame = frame.drop_duplicates(["CHILD", "_DECOM"], keep="first")
-    counts["duplicates"] = before - len(frame)
-    frame = frame.sort_values(["CHILD", "_DECOM"], kind="mergesort").reset_index(drop=True)
+    # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return. Sorted on
+    # integer keys (one stable lexsort, blanks last), not on the text: the same order as a
+    # stable sort of the columns, and one take of the rows instead of three.
+    child, _ = pd.factorize(frame["CHILD"], sort=True)
+    child = np.where(child < 0, np.iinfo(np.int64).max, child)
+    decom = _sort_key(frame["_DECOM"])
+    dec = frame["_DEC"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    dec = np.where(frame["_DEC"].isna().to_numpy(), np.iinfo(np.int64).max, -dec)  # latest first
+    year = -frame["YEAR"].to_numpy(dtype=np.int64)
+    order = np.lexsort((year, dec, decom, child))
+    child, decom = child[order], decom[order]
+    repeat = np.zeros(len(child), dtype=bool)
+    repeat[1:] = (child[1:] == child[:-1]) & (decom[1:] == decom[:-1])
+    counts["duplicates"] = int(repeat.sum())
+    frame = frame.take(order[~repeat]).reset_index(drop=True)
     frame["EPISODE_SOURCE"] = "Original"
 
     # 2. rules 3 and 3A: drop superseded open episodes
@@ -1145,11 +1268,15 @@ def combine_returns(returns: Sequence[Return]) -> History:
                 combined = combined[~bad]
             combined, _ = fix_episodes(combined, years[-1])
         elif table == "Header":
-            combined = (
-                combined.sort_values("YEAR", ascending=False, kind="mergesort")
-                .drop_duplicates("CHILD", keep="first")
-                .sort_values(["CHILD"], kind="mergesort")
-                .reset_index(drop=True)
-            )
+            # each child's row from the latest return (the first such row), sorted by CHILD
+            # (blank last): one stable lexsort on integer keys instead of sorting the text
+            child, _ = pd.factorize(combined["CHILD"], sort=True)
+            child = np.where(child < 0, np.iinfo(np.int64).max, child)
+            year = -combined["YEAR"].to_numpy(dtype=np.int64)
+            order = np.lexsort((np.arange(len(child)), year, child))
+            child = child[order]
+            first = np.ones(len(child), dtype=bool)
+            first[1:] = child[1:] != child[:-1]
+            combined = combined.take(order[first]).reset_index(drop=True)
         tables[table] = combined
     return History(years=years, returns=by_year, tables=tables, warnings=warnings)

@@ -52,6 +52,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from reportgen import codes
 from reportgen.core.redact import WITHHELD, redact, redact_value
@@ -198,7 +200,13 @@ class _Collector:
         if not mask.any():
             return
         name = self.file(table)
-        for row_number, row in frame[mask.to_numpy()].iterrows():
+        picked = frame[mask.to_numpy()]
+        columns = list(picked.columns)
+        for row_number, cells in zip(
+            picked.index, picked.itertuples(index=False, name=None), strict=True
+        ):
+            row = _Row(zip(columns, cells, strict=True))
+            row.name = row_number
             value = row.get(column) if column else None
             text = message(row) if callable(message) else message
             self.problems.append(
@@ -215,6 +223,21 @@ class _Collector:
             )
 
 
+class _Row(dict):
+    """One failing row for a message function: ``row[column]``, ``row.get(column)`` and
+    ``row.name`` (its row number), as a pandas row would give, without building a Series."""
+
+    name: object = None
+
+
+def _arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
+    """The pyarrow array behind a text column (pandas' default ``str`` dtype), or ``None``."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return values.array.__arrow_array__()  # the column's own buffers, no copy
+    return None
+
+
 def _text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
@@ -225,13 +248,32 @@ def _text(value: object) -> str | None:
 
 def _isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
     """``values.isin(allowed)``, through object dtype: pandas' Arrow-string ``isin`` is ~15 times
-    slower on an England-sized column."""
-    return values.astype(object).isin(set(allowed))
+    slower on an England-sized column; pyarrow's ``is_in`` is faster still)."""
+    text = _arrow_text(values)
+    if isinstance(allowed, pd.api.extensions.ExtensionArray):
+        allowed = pd.Series(allowed)
+    if isinstance(allowed, pd.Series) and _arrow_text(allowed) is not None:
+        value_set = _arrow_text(allowed).combine_chunks()  # e.g. every CHILD of the Header
+    else:
+        allowed = set(allowed)
+        if text is None or not all(isinstance(a, str) for a in allowed):
+            return values.astype(object).isin(allowed)
+        value_set = pa.array(list(allowed), pa.large_string())
+    if text is None:
+        return values.astype(object).isin(set(allowed))
+    found = pc.is_in(text, value_set=value_set)
+    return pd.Series(pc.fill_null(found, False).to_numpy(), index=values.index, dtype=bool)
 
 
 def _lookup(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
     """``table[column]`` of the first row whose ``key`` matches each of ``keys`` (NaN if none),
     indexed like ``keys``. Unlike ``Series.map`` this copes with an empty table."""
+    found, wanted, source = _arrow_text(table[column]), _arrow_text(keys), table[key]
+    if found is not None and wanted is not None and _arrow_text(source) is not None:
+        first = (source.notna() & ~source.duplicated()).to_numpy()
+        position = pc.index_in(wanted, value_set=pa.array(source[first].array))
+        picked = pc.take(pa.array(table[column][first].array), position)
+        return pd.Series(picked.to_pandas().array, index=keys.index)
     values = pd.Series(table[column].to_numpy(), index=table[key].to_numpy())
     values = values[values.index.notna() & ~values.index.duplicated()]
     return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
