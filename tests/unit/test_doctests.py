@@ -7,10 +7,17 @@ import pytest
 import reportgen.core.formatting
 import reportgen.report.changes
 import reportgen.report.narrative
+import reportgen.report.outlook
 
 
 @pytest.mark.parametrize(
-    "module", [reportgen.core.formatting, reportgen.report.narrative, reportgen.report.changes]
+    "module",
+    [
+        reportgen.core.formatting,
+        reportgen.report.narrative,
+        reportgen.report.changes,
+        reportgen.report.outlook,
+    ],
 )
 def test_docstring_examples(module):
     failures, attempted = doctest.testmod(module)

@@ -290,3 +290,25 @@ def test_reportgen_forecast_writes_json_and_refuses_bad_options(tmp_path):
     assert early.exit_code != 0 and "needs at least three years" in early.output
     unknown = runner.invoke(app, ["forecast", "--scenario", "nope"])
     assert unknown.exit_code != 0 and "--scenario 'nope'" in unknown.output
+
+
+def test_903_costs_are_counted_from_the_returns_and_small_types_withheld(tmp_path):
+    # Synthetic Rutland, 31 March 2025: the cost table is counted from the returns (the note says
+    # so), every placement type with 1 to 4 children is withheld, and when only one withheld type
+    # has a cost another type with a cost is withheld too, so the total less the shown rows never
+    # gives one type's cost away.
+    params = load_params("E06000017", "2024-25", source="synthetic")
+    data = outlook.compute(params)
+    costs = data["costs"]
+    assert costs["counted"] and costs["estimate_note"].startswith("Counted from synthetic returns")
+    days, _ = outlook.placement_days(params, last_day_only=True)
+    by_type = days.sum(axis=1)
+    small = {k for k, n in by_type.items() if 0 < n < 5}
+    assert small <= set(costs["withheld_types"])
+    costly = [k for k in costs["withheld_types"] if costs["by_type"][k]["annual_cost"] > 0]
+    assert len(costly) != 1
+    table = outlook_parts._cost_table(costs)
+    for row in table.rows:
+        if row[0] != "All placements" and row[1] != "withheld":
+            assert int(row[1]) >= 5
+    assert data["market"]["counted"] and data["market"]["trend"] == {}

@@ -1200,6 +1200,30 @@ def _cells(table: pd.DataFrame, what: str) -> pd.DataFrame:
     return long[long["value"].fillna(0) > 0].reset_index(drop=True)
 
 
+def _priced(
+    table: pd.DataFrame, what: str, quantity: str, costs: CostTable, label: str
+) -> pd.DataFrame:
+    """One row per cell of ``table`` with a quantity: the quantity (``children`` or ``days``),
+    the weekly unit cost in ``label`` prices, and the unit cost's origin and source."""
+    rows = []
+    for placement_type, provider, value in _cells(table, what).itertuples(index=False):
+        found = costs.entry(placement_type, provider)
+        rows.append(
+            {
+                "placement_type": placement_type,
+                "provider": provider,
+                quantity: float(value),
+                "weekly_unit_cost": costs.weekly(placement_type, provider, label),
+                "origin": found.origin
+                if found is not None and found.weekly is not None
+                else "none",
+                "source": found.source if found is not None else None,
+            }
+        )
+    columns = ["placement_type", "provider", quantity, "weekly_unit_cost", "origin", "source"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def placement_costs(
     counts_by_type_provider: pd.DataFrame, costs: CostTable, year: int | str
 ) -> pd.DataFrame:
@@ -1226,38 +1250,10 @@ def placement_costs(
         costed cells).
     """
     label = financial_year(year)
-    cells = _cells(counts_by_type_provider, "counts_by_type_provider")
-    rows = []
-    for placement_type, provider, children in cells.itertuples(index=False):
-        found = costs.entry(placement_type, provider)
-        unit = costs.weekly(placement_type, provider, label)
-        rows.append(
-            {
-                "placement_type": placement_type,
-                "provider": provider,
-                "children": float(children),
-                "weekly_unit_cost": unit,
-                "weekly_cost": children * unit,
-                "annual_cost": children * unit * WEEKS_PER_YEAR,
-                "origin": found.origin
-                if found is not None and found.weekly is not None
-                else "none",
-                "source": found.source if found is not None else None,
-            }
-        )
-    result = pd.DataFrame(
-        rows,
-        columns=[
-            "placement_type",
-            "provider",
-            "children",
-            "weekly_unit_cost",
-            "weekly_cost",
-            "annual_cost",
-            "origin",
-            "source",
-        ],
-    )
+    result = _priced(counts_by_type_provider, "counts_by_type_provider", "children", costs, label)
+    children, unit = result["children"], result["weekly_unit_cost"]
+    result.insert(4, "weekly_cost", children * unit)
+    result.insert(5, "annual_cost", children * unit * WEEKS_PER_YEAR)
     costed = result["weekly_unit_cost"].notna()
     result.attrs.update(
         year=label,
@@ -1433,38 +1429,9 @@ def placement_days_cost(
         ``source``. ``attrs``: ``year``, ``days``, ``uncosted_days``, ``cost``.
     """
     label = financial_year(year)
-    cells = _cells(days_by_type_provider, "days_by_type_provider")
-    rows = []
-    for placement_type, provider, days in cells.itertuples(index=False):
-        found = costs.entry(placement_type, provider)
-        unit = costs.weekly(placement_type, provider, label)
-        rows.append(
-            {
-                "placement_type": placement_type,
-                "provider": provider,
-                "days": float(days),
-                "weekly_unit_cost": unit,
-                "daily_unit_cost": unit / 7,
-                "cost": days * unit / 7,
-                "origin": found.origin
-                if found is not None and found.weekly is not None
-                else "none",
-                "source": found.source if found is not None else None,
-            }
-        )
-    result = pd.DataFrame(
-        rows,
-        columns=[
-            "placement_type",
-            "provider",
-            "days",
-            "weekly_unit_cost",
-            "daily_unit_cost",
-            "cost",
-            "origin",
-            "source",
-        ],
-    )
+    result = _priced(days_by_type_provider, "days_by_type_provider", "days", costs, label)
+    result.insert(4, "daily_unit_cost", result["weekly_unit_cost"] / 7)
+    result.insert(5, "cost", result["days"] * result["daily_unit_cost"])
     costed = result["weekly_unit_cost"].notna()
     result.attrs.update(
         year=label,

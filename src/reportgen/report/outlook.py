@@ -394,6 +394,25 @@ def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     }
 
 
+def _counted_market(params: ReportParams, market: dict[str, Any]) -> dict[str, Any]:
+    """903 sources: the authority's provider shares counted from its returns at the period's
+    end (a provider with fewer children than the disclosure threshold is withheld, "c"),
+    against the published England and neighbour shares."""
+    counts = _counted_at_end(params).sum(axis=0)
+    total = float(counts.sum())
+    small = params.disclosure.min_count
+    shares: dict[str, float | str | None] = {}
+    for key in cst.PROVIDERS:
+        n = float(counts.get(key, 0.0))
+        shares[key] = "c" if 0 < n < small else (n / total * 100 if total else None)
+    withheld = [k for k, v in shares.items() if v == "c"]
+    if len(withheld) == 1:  # one withheld share would be 100% less the others
+        others = sorted((v, k) for k, v in shares.items() if isinstance(v, float) and v > 0)
+        if others:
+            shares[others[0][1]] = "c"
+    return {**market, "authority": shares, "trend": {}, "counted": True, "at": _at(params)}
+
+
 def _by_type(cells: pd.DataFrame) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for key, group in cells.groupby("placement_type", sort=False):
@@ -407,19 +426,78 @@ def _by_type(cells: pd.DataFrame) -> dict[str, dict[str, float]]:
     return out
 
 
+def protect(costs: dict[str, float], withheld: set[str]) -> set[str]:
+    """Withheld placement types, plus one more where the total less the types shown would give
+    away a single withheld type's cost (and so its number of children).
+
+    >>> sorted(protect({"homes": 300.0, "adoption": 0.0, "foster": 100.0, "sa": 50.0}, {"homes", "adoption"}))
+    ['adoption', 'homes', 'sa']
+    >>> sorted(protect({"homes": 300.0, "school": 80.0, "foster": 100.0}, {"homes", "school"}))
+    ['homes', 'school']
+    """
+    withheld = set(withheld)
+    costly = [k for k in withheld if costs.get(k, 0.0) > 0]
+    if len(costly) == 1:
+        others = sorted((v, k) for k, v in costs.items() if k not in withheld and v > 0)
+        if others:
+            withheld.add(others[0][1])
+    return withheld
+
+
+def _counted_at_end(params: ReportParams) -> pd.DataFrame:
+    """903 sources: children in each placement type x provider on the period's last day, counted
+    from the returns' PLACE and PLACE_PROVIDER; a placement type with fewer children than the
+    disclosure threshold is marked withheld (with one more beside it when it would be the total
+    less the others), like any other count from the returns."""
+    counts, _ = placement_days(params, last_day_only=True)
+    counts = counts.reindex(columns=list(cst.PROVIDERS), fill_value=0.0)
+    small = params.disclosure.min_count
+    by_type = counts.sum(axis=1)
+    withheld = [k for k, n in by_type.items() if 0 < n < small]
+    if len(withheld) == 1:
+        others = sorted((n, k) for k, n in by_type.items() if n >= small)
+        if others:
+            withheld.append(others[0][1])
+    end = params.period_obj.end
+    from reportgen.core.periods import MONTH_NAMES
+
+    counts.attrs.update(
+        note=(
+            f"Counted from {'synthetic returns' if params.source == 'synthetic' else 'the returns'}: "
+            f"children in each placement type and provider on {end.day} {MONTH_NAMES[end.month]} "
+            f"{end.year}; types with fewer than {small} children are withheld."
+        ),
+        seed_year=None,
+        withheld=sorted(withheld),
+    )
+    return counts
+
+
 def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[str, Any]:
-    """Estimated cost of the placements at the year end, with England's mix, a shift and trend."""
+    """Estimated cost of the placements at the year end, with England's mix, a shift and trend.
+
+    Published source: the type x provider table estimated from the DfE's two margins. 903 and
+    synthetic sources: counted from the returns on the period's last day.
+    """
+    own = params.source != "published"
     try:
-        counts = cst.estimated_type_by_provider(params.authority_code, year)
+        counts = (
+            _counted_at_end(params)
+            if own
+            else cst.estimated_type_by_provider(params.authority_code, year)
+        )
     except (cst.IPFError, ValueError) as error:
         return {"available": False, "reason": str(error)}
+    if own:
+        year = year_label(params.period_obj.collection_year)
     cells = cst.placement_costs(counts, table, year)
-    england = cst.england_type_by_provider(counts.attrs["seed_year"])
+    seed_year = counts.attrs["seed_year"] or _latest_england_year(year)
+    england = cst.england_type_by_provider(seed_year)
     at_england = cst.cost_at_england_mix(counts, england, table, year)
     children = cells.attrs["children"]
     shift = cst.shift_saving(table, SHIFT_FROM, SHIFT_TO, share=0.01, of=children, year=year)
     trend: dict[str, float | None] = {}
-    for y in range(fc.time_period(year) - 4, fc.time_period(year) + 1):
+    for y in range(fc.time_period(year) - 4, fc.time_period(year) + 1) if not own else ():
         label = year_label(y)
         try:
             earlier = cst.estimated_type_by_provider(params.authority_code, label)
@@ -433,7 +511,9 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         "available": True,
         "year": year,
         "estimate_note": counts.attrs["note"],
-        "seed_year": counts.attrs["seed_year"],
+        "counted": own,
+        "at": _at(params) if own else f"31 March {fc.time_period(year)}",
+        "seed_year": seed_year,
         "children": children,
         "costed_children": cells.attrs["costed_children"],
         "uncosted_children": cells.attrs["uncosted_children"],
@@ -442,6 +522,13 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         "annual_cost_england_mix": at_england.attrs["annual_cost"],
         "by_type": _by_type(cells),
         "withheld_types": sorted(
+            protect(
+                {k: v["annual_cost"] for k, v in _by_type(cells).items()},
+                set(counts.attrs["withheld"]),
+            )
+        )
+        if own
+        else sorted(
             k for k, m in counts.attrs["margins"]["markers"].items() if k in cst.PLACEMENT_TYPES
         ),
         "unit_costs": {
@@ -462,12 +549,30 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
     }
 
 
-def placement_days(params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _latest_england_year(year: str) -> str:
+    """England's type x provider table for ``year``, or the latest earlier one published."""
+    years = sorted(int(y) for y in load_table(cst.NATIONAL_TABLE)["time_period"].unique())
+    earlier = [y for y in years if y <= fc.time_period(year)]
+    return year_label(earlier[-1] if earlier else years[0])
+
+
+def _at(params: ReportParams) -> str:
+    from reportgen.core.periods import MONTH_NAMES
+
+    end = params.period_obj.end
+    return f"{end.day} {MONTH_NAMES[end.month]} {end.year}"
+
+
+def placement_days(
+    params: ReportParams, last_day_only: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """903 sources: placement-days in the period, and distinct children, by type x provider.
 
     Every day a child spent in a placement within the period counts once (short breaks left
     out); temporary placements (T0-T4) count as ``other``, foster placements with a relative or
-    friend (U1-U3) as ``kinship``, a missing provider as ``not_reported``.
+    friend (U1-U3) as ``kinship``, a missing provider as ``not_reported``. With
+    ``last_day_only`` the window is the period's last day, so each cell is the number of children
+    in that placement at the period's end.
     """
     from reportgen.core.periods import Period
     from reportgen.indicators import blocks, engine
@@ -476,6 +581,8 @@ def placement_days(params: ReportParams) -> tuple[pd.DataFrame, pd.DataFrame]:
     period: Period = params.period_obj
     prep = engine.prepared(choose.params_history(params), params.authority_code)
     start, end = blocks.to_day(period.start), blocks.to_day(period.end) + 1
+    if last_day_only:
+        start = end - 1
     first = np.maximum(prep.e_decom, start)
     last = np.minimum(prep.e_end, end)
     days = np.maximum(last - first, 0)
@@ -527,15 +634,10 @@ def period_costs_part(params: ReportParams, table: cst.CostTable) -> dict[str, A
             "costed": bool(costed.any()),
             "withheld": 0 < n < small,
         }
-    withheld = [k for k, v in by_type.items() if v["withheld"]]
-    if (
-        len(withheld) == 1
-    ):  # one withheld type would be the total less the others: withhold one more
-        others = sorted(
-            (v["cost"], k) for k, v in by_type.items() if not v["withheld"] and v["cost"] > 0
-        )
-        if others:
-            by_type[others[0][1]]["withheld"] = True
+    for key in protect(
+        {k: v["cost"] for k, v in by_type.items()}, {k for k, v in by_type.items() if v["withheld"]}
+    ):
+        by_type[key]["withheld"] = True
     return {
         "available": True,
         "period": params.period,
@@ -626,6 +728,9 @@ def compute(params: ReportParams) -> dict[str, Any]:
     forecast = forecast_part(params)
     model = forecast.pop("_forecast", None)
     costs = costs_part(params, year, table)
+    market = provider_mix(params, year)
+    if params.source != "published" and costs.get("available"):
+        market = _counted_market(params, market)
     period_costs = period_costs_part(params, table) if params.source != "published" else None
     return {
         "period_costs": period_costs,
@@ -633,7 +738,7 @@ def compute(params: ReportParams) -> dict[str, Any]:
         "source": params.source,
         "year": year,
         "forecast": forecast,
-        "market": provider_mix(params, year),
+        "market": market,
         "costs": costs,
         "scenarios": scenarios_part(params, model, costs, table),
         "unit_cost_sources": _sources(table, year),

@@ -167,11 +167,21 @@ def _provider_sentences(c: Context, market: dict[str, Any]) -> list[str]:
         if count >= 10
         else f"the average of the {count} statistical neighbours with a published figure"
     )
-    at = f"At 31 March {market['year'][:2]}{market['year'][-2:]}"
+    at = (
+        f"At {market['at']}"
+        if market.get("at")
+        else f"At 31 March {market['year'][:2]}{market['year'][-2:]}"
+    )
 
     def share(key: str) -> str:  # "39%", or the DfE withheld it
         value = own.get(key)
-        return _pct(value) if isinstance(value, int | float) else "a share the DfE withheld"
+        if isinstance(value, int | float):
+            return _pct(value)
+        return (
+            "a share withheld to protect a small number"
+            if market.get("counted")
+            else "a share the DfE withheld"
+        )
 
     out = [
         f"{at}, of the children looked after by {c.name}, {share('own_la')} were placed "
@@ -221,7 +231,7 @@ def unavailable_rows(c: Context) -> tuple[tuple[str, str], ...]:
 def _provider_table(c: Context, market: dict[str, Any]) -> Table:
     years = [y for y, v in market.get("trend", {}).items() if v]
     first = years[0] if len(years) > 1 else None
-    columns = ["Provider", market["year"]]
+    columns = ["Provider", c.period if market.get("counted") else market["year"]]
     if first:
         columns.append(first)
     columns += ["England", "Neighbours"]
@@ -240,7 +250,13 @@ def _provider_table(c: Context, market: dict[str, Any]) -> Table:
         columns=tuple(columns),
         rows=tuple(rows),
         numeric_columns=tuple(range(1, len(columns))),
-        source="Source: DfE, children looked after at 31 March by placement provider.",
+        source=(
+            f"Source: {c.name}'s SSDA903 returns, counted on the period's last day; England and "
+            f"neighbours: DfE, children looked after at 31 March {market['year']} by placement "
+            "provider."
+            if market.get("counted")
+            else "Source: DfE, children looked after at 31 March by placement provider."
+        ),
     )
 
 
@@ -249,15 +265,19 @@ def _cost_sentences(c: Context, costs: dict[str, Any]) -> list[str]:
     children = costs["children"]
     annual, weekly = costs["annual_cost"], costs["weekly_cost"]
     per_child = weekly / max(costs["costed_children"], 1e-9)
+    at = costs.get("at") or f"31 March {year[:2]}{year[-2:]}"
     out = [
-        f"We estimate that the placements of the {children:,.0f} children looked after at 31 March "
-        f"{year[:2]}{year[-2:]} cost about {_approx(annual)} a year ({_approx(weekly)} a week) at "
+        f"We estimate that the placements of the {children:,.0f} children looked after at {at} "
+        f"cost about {_approx(annual)} a year ({_approx(weekly)} a week) at "
         f"{year} prices: on average {_approx(_round_to(per_child, 10))} a week for each child"
     ]
     if costs["uncosted_children"] >= 0.5:
+        few = costs.get("counted") and costs["uncosted_children"] < c.params.disclosure.min_count
         out[-1] += (
-            f". About {costs['uncosted_children']:,.0f} children in placements with no unit cost "
-            "(such as other placements) are not included"
+            ". Children in placements with no unit cost (such as other placements) are not included"
+            if few  # a count from the returns below the threshold is never shown
+            else f". About {costs['uncosted_children']:,.0f} children in placements with no unit "
+            "cost (such as other placements) are not included"
         )
     england = costs["annual_cost_england_mix"]
     difference = annual - england
