@@ -312,3 +312,41 @@ def test_903_costs_are_counted_from_the_returns_and_small_types_withheld(tmp_pat
         if row[0] != "All placements" and row[1] != "withheld":
             assert int(row[1]) >= 5
     assert data["market"]["counted"] and data["market"]["trend"] == {}
+
+
+def test_the_scenario_chart_states_each_saving_in_its_alt_text(tmp_path):
+    # As the hand-worked scenario above: 5 children a year at £4,500 a week less saves
+    # £1,174,018 in the first year ("£1.2 million") and £2,348,036 in the second ("£2.3 million").
+    params = load_params(
+        "E10000018",
+        "2024-25",
+        overrides={
+            "costs": {"childrens_home": {"private": 5000}, "foster": {"own_la": 500}},
+            "scenarios": [
+                {
+                    "name": "Five a year to in-house foster care",
+                    "move_from": "childrens_home.private",
+                    "move_to": "foster.own_la",
+                    "children_per_year": 5,
+                }
+            ],
+        },
+    )
+    data = outlook.run_outlook(params, tmp_path)
+    chart = data["charts"]["scenarios"]
+    assert (tmp_path / chart["file"]).exists()
+    assert "2025-26 £1.2 million, 2026-27 £2.3 million" in chart["alt_text"]
+
+
+def test_903_distance_by_provider_withholds_small_cells_and_their_companions():
+    # Synthetic Leicestershire, 31 March 2025: every cell shown is 0 or at least 5, and no row or
+    # column has exactly one withheld cell (it would be the line's total, shown elsewhere, less
+    # the rest).
+    params = load_params("E10000018", "2024-25", source="synthetic")
+    found = outlook.distance_by_provider(params)
+    assert found["available"]
+    frame = pd.DataFrame(found["cells"]).T
+    shown = frame.stack().dropna()
+    assert ((shown == 0) | (shown >= 5)).all()
+    for axis in (0, 1):
+        assert (frame.isna().sum(axis=axis) != 1).all()

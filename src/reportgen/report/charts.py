@@ -418,3 +418,56 @@ def _alt_year(year: str, band: dict[str, float]) -> str:
         f"{year}: most likely about {r(band['central'])}, 80% range {r(band['low80'])} to "
         f"{r(band['high80'])}, 95% range {r(band['low95'])} to {r(band['high95'])}"
     )
+
+
+def scenario_chart(scenarios: list[dict], year: str) -> tuple[plt.Figure, str]:
+    """Grouped bars: what each scenario saves (or costs) a year against the baseline.
+
+    Parameters
+    ----------
+    scenarios
+        ``{"name", "years": {year: {"looked_after", "annual_cost"}}}``, the baseline first.
+    year
+        The prices the costs are in ("2024-25").
+
+    Returns
+    -------
+    figure, alt_text
+    """
+    _theme()
+    base, others = scenarios[0], scenarios[1:]
+    years = list(base["years"])
+    rows, parts = [], []
+    for s in others:
+        saved = [
+            (base["years"][y]["annual_cost"] - s["years"][y]["annual_cost"]) / 1e6 for y in years
+        ]
+        rows += [
+            {"Year": y, "Scenario": textwrap.fill(s["name"], 45), "Saving": v}
+            for y, v in zip(years, saved, strict=True)
+        ]
+        parts.append(
+            f"{s['name']}: "
+            + ", ".join(f"{y} £{v:,.1f} million" for y, v in zip(years, saved, strict=True))
+        )
+    frame = pd.DataFrame(rows, columns=["Year", "Scenario", "Saving"])
+    figure, axes = plt.subplots(figsize=SIZE_IN)
+    sns.barplot(
+        frame, x="Year", y="Saving", hue="Scenario", palette=PALETTE[1 : len(others) + 1], ax=axes
+    )
+    for container, hatch in zip(axes.containers, HATCHES, strict=False):
+        for bar in container:
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("black")
+            bar.set_linewidth(0.5)
+        axes.bar_label(container, fmt="£%.1fm", padding=2, fontsize=7)
+    axes.axhline(0, color="black", linewidth=0.8)
+    axes.set_xlabel("Year ending 31 March")
+    axes.set_ylabel(f"Saving a year (£ million, {year} prices)")
+    axes.legend(frameon=False, fontsize=7, loc="upper left")
+    sns.despine(figure)
+    alt = (
+        f"Bar chart of what each scenario would save a year against the baseline (recent trends "
+        f"continue), at {year} prices; a negative saving is a cost. " + "; ".join(parts) + "."
+    )
+    return figure, alt

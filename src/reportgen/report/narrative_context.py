@@ -20,6 +20,7 @@ from reportgen.core.tables import load_table
 from reportgen.indicators import published, registry
 from reportgen.indicators.engine import comparator_year
 from reportgen.indicators.result import IndicatorResult
+from reportgen.report import breakdowns as bd
 from reportgen.report import narrative as nv
 from reportgen.report.context import Context
 
@@ -474,7 +475,8 @@ class NarrativeContext:
 
     def drivers(self, topic: str) -> str:
         """Which groups account for the change since last year, from the DfE's published
-        breakdowns (``""`` when none explains it, or for figures not from the published tables).
+        breakdowns (``""`` when none explains it); for 903 and synthetic sources, from the
+        child-level counts the notebooks wrote (:meth:`_own_drivers`).
 
         Parameters
         ----------
@@ -488,7 +490,9 @@ class NarrativeContext:
             training, by activity).
         """
         params = self.c.params
-        if params.source != "published" or not params.period_obj.is_collection_year:
+        if params.source != "published":
+            return self._own_drivers(topic)
+        if not params.period_obj.is_collection_year:
             return ""
         min_count = params.disclosure.min_count
         if topic in ("cla_at_end", "started", "ceased", "placement"):
@@ -564,6 +568,38 @@ class NarrativeContext:
                 min_count=min_count,
             )
         raise KeyError(f"unknown driver topic '{topic}'")
+
+    def _own_drivers(self, topic: str) -> str:
+        """903 and synthetic sources: the driver sentence for ``cla_at_end``, ``started``,
+        ``ceased`` or ``placement`` from the notebooks' ``breakdowns.json`` (by age band,
+        placement type and, for leavers, reason; :mod:`reportgen.report.breakdowns`); ``""``
+        for other topics, without the file, or when the section withheld or changed the total."""
+        own = topic if topic != "placement" else "cla_at_end"
+        if own not in bd.TOPICS:
+            return ""
+        if "breakdowns" not in self.c.extra:
+            self.c.extra["breakdowns"] = bd.read(self.c.work_dir)
+        payload = self.c.extra["breakdowns"]
+        found = bd.driver_input(payload, own) if payload else None
+        if found is None or own not in self.s:
+            return ""
+        breakdowns, totals = found
+        r = self.s[own]
+        if (r.previous, r.value) != totals:
+            return ""  # withheld in the paper, or not the figures the paragraph gives
+        if topic == "placement":
+            breakdowns = {k: v for k, v in breakdowns.items() if k == bd.PLACEMENT}
+        labels = {g: p for phrases in bd.PHRASES.values() for g, p in phrases.items()}
+        text = driver_sentences(
+            breakdowns,
+            totals,
+            bd.WHAT[own],
+            labels=labels,
+            min_count=self.c.params.disclosure.min_count,
+        )
+        if topic == "placement" and text:
+            return "Among placement types, t" + text[1:]
+        return text
 
     @staticmethod
     def table_ids(name: str) -> str:

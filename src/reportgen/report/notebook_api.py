@@ -3,7 +3,8 @@
 A notebook holds only its parameters cell and calls to this module (``resolve_params``,
 ``run_section``, ``summary_table``, ``show_charts``), so the same code runs in the notebook, in tests
 and in the batch runner. Output, under ``work_dir``: ``<family>.json`` (a
-:class:`~reportgen.indicators.result.SectionResult`) and ``<family>_*.png``.
+:class:`~reportgen.indicators.result.SectionResult`) and ``<family>_*.png``; for 903 and synthetic
+sources the sufficiency section also writes ``breakdowns.json`` (:mod:`reportgen.report.breakdowns`).
 
 Two routes give a notebook its parameters: an analyst sets plain values (``authority``,
 ``period``, ``source``, ...) in the parameters cell or with ``papermill -p``, and
@@ -304,6 +305,9 @@ def run_section(
         section.monthly = suppression.monthly(
             monthly(report_params), report_params.disclosure, section.get("cla_at_end")
         )
+        from reportgen.report import breakdowns  # driver sentences' counts (issue 16)
+
+        breakdowns.write(report_params, folder, section.indicators)
     section.charts = draw_charts(section, folder)
     write_section(section, folder)
     return section

@@ -410,7 +410,92 @@ def _counted_market(params: ReportParams, market: dict[str, Any]) -> dict[str, A
         others = sorted((v, k) for k, v in shares.items() if isinstance(v, float) and v > 0)
         if others:
             shares[others[0][1]] = "c"
-    return {**market, "authority": shares, "trend": {}, "counted": True, "at": _at(params)}
+    return {
+        **market,
+        "authority": shares,
+        "trend": {},
+        "counted": True,
+        "at": _at(params),
+        "distance": distance_by_provider(params),
+    }
+
+
+DISTANCE_BANDS = ("20 miles or less", "more than 20 miles", "distance not known")
+
+
+def withhold_lines(table: pd.DataFrame, small: int) -> pd.DataFrame:
+    """Cells of 1 to ``small - 1`` withheld (``NaN``), and more until no row or column has a
+    single withheld cell (its value would be the line's total, shown elsewhere, less the rest).
+
+    >>> t = pd.DataFrame({"a": [2.0, 10.0], "b": [7.0, 6.0]}, index=["x", "y"])
+    >>> withhold_lines(t, 5).isna().to_numpy().tolist()
+    [[True, True], [True, True]]
+    >>> int(withhold_lines(pd.DataFrame({"a": [0.0, 9.0], "b": [8.0, 6.0]}), 5).isna().sum().sum())
+    0
+    """
+    values = table.astype(float)
+    hidden = (values > 0) & (values < small)
+    changed = True
+    while changed:
+        changed = False
+        for axis in (0, 1):
+            lines = hidden.T if axis == 0 else hidden
+            vals = values.T if axis == 0 else values
+            for name in lines.index:
+                row = lines.loc[name]
+                if row.sum() == 1:
+                    shown = vals.loc[name][~row & (vals.loc[name] > 0)]
+                    if not shown.empty:
+                        pick = shown.idxmin()
+                        if axis == 0:
+                            hidden.loc[pick, name] = True
+                        else:
+                            hidden.loc[name, pick] = True
+                        changed = True
+    return values.mask(hidden)
+
+
+def distance_by_provider(params: ReportParams) -> dict[str, Any]:
+    """903 sources: children looked after at the period's end by provider and distance from home
+    (DfE formula, 20 miles), from the returns, with small cells withheld."""
+    from reportgen.indicators import engine
+    from reportgen.indicators.blocks import PROVIDER_CODES, _groups
+    from reportgen.indicators.measures import NotAvailable
+    from reportgen.indicators.sufficiency import distances
+    from reportgen.sources import choose
+
+    prep = engine.prepared(choose.params_history(params), params.authority_code)
+    frame = engine.make_frame(prep, params.period_obj)
+    try:
+        miles = distances(frame)
+    except NotAvailable as error:
+        return {"available": False, "reason": str(error)}
+    group = {c: g for g, codes in _groups("PLACE_PROVIDER").items() for c in codes}
+    codes = prep.e_provider[frame.cla_eff]
+    providers = [
+        group.get(PROVIDER_CODES[i], "not_reported") if i >= 0 else "not_reported" for i in codes
+    ]
+    limit = prep.options.distance_miles
+    bands = np.where(
+        np.isnan(miles),
+        DISTANCE_BANDS[2],
+        np.where(miles > limit, DISTANCE_BANDS[1], DISTANCE_BANDS[0]),
+    )
+    counts = (
+        pd.crosstab(pd.Series(providers, name="provider"), pd.Series(bands, name="band"))
+        .reindex(index=list(cst.PROVIDERS), columns=list(DISTANCE_BANDS), fill_value=0)
+        .astype(float)
+    )
+    shown = withhold_lines(counts, params.disclosure.min_count)
+    return {
+        "available": True,
+        "at": _at(params),
+        "cells": {
+            p: {b: (None if pd.isna(v) else float(v)) for b, v in row.items()}
+            for p, row in shown.iterrows()
+            if counts.loc[p].sum() > 0
+        },
+    }
 
 
 def _by_type(cells: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -490,6 +575,14 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         return {"available": False, "reason": str(error)}
     if own:
         year = year_label(params.period_obj.collection_year)
+        if float(counts.to_numpy().sum()) < params.disclosure.min_count:
+            return {
+                "available": False,
+                "reason": (
+                    f"fewer than {params.disclosure.min_count} children were looked after at the "
+                    "period's end, so their placements' cost is withheld"
+                ),
+            }
     cells = cst.placement_costs(counts, table, year)
     seed_year = counts.attrs["seed_year"] or _latest_england_year(year)
     england = cst.england_type_by_provider(seed_year)
@@ -622,8 +715,13 @@ def period_costs_part(params: ReportParams, table: cst.CostTable) -> dict[str, A
     except Exception as error:  # noqa: BLE001 - the paper says why, the run goes on
         return {"available": False, "reason": f"the 903 placements could not be read: {error}"}
     year = year_label(params.period_obj.collection_year)
-    cells = cst.placement_days_cost(days, table, year=year)
     small = params.disclosure.min_count
+    if int(children.sum()) < small:  # distinct children per type: their sum bounds the total
+        return {
+            "available": False,
+            "reason": f"fewer than {small} children were in placements during the period",
+        }
+    cells = cst.placement_days_cost(days, table, year=year)
     by_type: dict[str, dict[str, Any]] = {}
     for key, group in cells.groupby("placement_type", sort=False):
         n = int(children.get(key, 0))
@@ -677,7 +775,9 @@ def scenarios_part(
         }
     ]
     for scenario in params.scenarios:
-        rows.append(_scenario_row(params, scenario, forecast, years, per_child, table))
+        rows.append(
+            _scenario_row(params, scenario, forecast, years, per_child, table, costs["year"])
+        )
     return rows
 
 
@@ -688,6 +788,7 @@ def _scenario_row(
     years: list[str],
     per_child: float,
     table: cst.CostTable,
+    prices: str,
 ) -> dict[str, Any]:
     projected = baseline
     if scenario.entries_change:
@@ -699,8 +800,7 @@ def _scenario_row(
     if scenario.move_from and scenario.move_to:
         from_cell = _cell(scenario.move_from, "move_from")
         to_cell = _cell(scenario.move_to, "move_to")
-        year = years[0]
-        unit_saving = table.weekly(*from_cell, year) - table.weekly(*to_cell, year)
+        unit_saving = table.weekly(*from_cell, prices) - table.weekly(*to_cell, prices)
     out = {}
     for index, y in enumerate(projected.years):
         moved = scenario.children_per_year * max(0, index - start + 1)
@@ -804,6 +904,15 @@ def draw_charts(data: dict[str, Any], work_dir: Path, authority_name: str) -> di
             "file": "forecast_fan.png",
             "alt_text": alt,
             "caption": f"Children looked after: published figures and the projection to {last}",
+        }
+    if len(data.get("scenarios") or ()) > 1:
+        year = data["costs"]["year"]
+        figure, alt = charts.scenario_chart(data["scenarios"], year)
+        charts.save_png(figure, Path(work_dir) / "scenarios.png")
+        drawn["scenarios"] = {
+            "file": "scenarios.png",
+            "alt_text": alt,
+            "caption": f"What each scenario would save a year against the baseline, {year} prices",
         }
     market = data["market"]
     if market.get("authority"):

@@ -373,10 +373,14 @@ def _scenario_table(c: Context, scenarios: list[dict[str, Any]], year: str) -> T
     years = list(scenarios[0]["years"])
     columns = ["Scenario"] + [f"{y}: children" for y in years] + [f"{years[-1]}: cost a year"]
     rows = []
+    data = outlook(c) or {}
+    bands = {y["year"]: y["looked_after"] for y in (data.get("forecast") or {}).get("years", [])}
     for s in scenarios:
         cells = [s["name"]]
         for y in years:
-            cells.append(f"{s['years'][y]['looked_after']:,.0f}")
+            band = bands.get(y)
+            unit = rounding_unit(band["high80"] - band["low80"]) if band else 1
+            cells.append(_count(s["years"][y]["looked_after"], unit))  # as precise as the range
         cells.append(_approx(s["years"][years[-1]]["annual_cost"]))
         rows.append(tuple(cells))
     return Table(
@@ -445,6 +449,28 @@ def part_placement_market(c: Context) -> list[Block]:
     if data["market"].get("authority"):
         blocks.append(_provider_table(c, data["market"]))
         blocks.extend(_figure(c, data, "providers"))
+    distance = data["market"].get("distance") or {}
+    if distance.get("available") and distance["cells"]:
+        bands = list(next(iter(distance["cells"].values())))
+        blocks.append(
+            Table(
+                caption=f"Children looked after by provider and distance from home, {distance['at']}",
+                columns=("Provider", *[b[:1].upper() + b[1:] for b in bands]),
+                rows=tuple(
+                    (
+                        PROVIDER_ROWS[p],
+                        *["withheld" if v is None else f"{v:,.0f}" for v in row.values()],
+                    )
+                    for p, row in distance["cells"].items()
+                ),
+                numeric_columns=tuple(range(1, len(bands) + 1)),
+                source=(
+                    f"Source: {c.name}'s SSDA903 returns (home and placement postcodes, DfE "
+                    "distance formula); counts of 1 to 4, and any count they could be worked out "
+                    "from, are withheld."
+                ),
+            )
+        )
     costs = data["costs"]
     if not costs.get("available"):
         blocks.append(_p("There is no cost estimate in this report: " + costs.get("reason", "")))
@@ -462,6 +488,7 @@ def part_placement_market(c: Context) -> list[Block]:
             )
         )
         blocks.append(_scenario_table(c, data["scenarios"], costs["year"]))
+        blocks.extend(_figure(c, data, "scenarios"))
     return blocks
 
 
