@@ -24,7 +24,19 @@ from reportgen.run.report import run_report
 
 pytestmark = pytest.mark.slow
 
-AUTHORITIES = ("E06000017", "E09000001", "E08000025", "E10000018")
+AUTHORITIES = (
+    "E06000017",  # Rutland, among the smallest
+    "E09000001",  # City of London, the smallest (its 2024-25 count is withheld)
+    "E08000025",  # Birmingham, the largest
+    "E10000018",  # Leicestershire
+    "E10000020",  # Norfolk
+    "E09000025",  # Newham
+    "E10000016",  # Kent
+    "E08000003",  # Manchester
+    "E06000052",  # Cornwall
+    "E06000001",  # Hartlepool
+)
+"""Ten authorities of different size and type (the issue's end-to-end list)."""
 OTHER_PEOPLE = (
     "Jane Moore",
     "Sharon Cooke",
@@ -126,3 +138,29 @@ def test_questions_cite_paragraphs_that_hold_their_evidence(papers, code):
         (cited,) = re.findall(r"\(paragraph ([\d.]+)\)", question.text)
         assert cited in anchors, question.text
         assert anchors[cited], question.text  # a paragraph explaining an indicator
+
+
+@pytest.mark.parametrize("code", AUTHORITIES)
+def test_no_count_is_compared_with_a_neighbour_average_count(papers, code):
+    """In every comparison table a count's neighbour cell is "–", and no sentence compares a count
+    with "the statistical neighbour average (N)" (issue 16)."""
+    from reportgen.indicators import registry
+    from reportgen.model import Paragraph, Table
+
+    units = {ind.title: ind.unit for ind in registry.REGISTRY.values()}
+    _, _, report = papers[code]
+    for section in report.sections:
+        for block in section.blocks:
+            if isinstance(block, Table) and "Neighbours" in " ".join(block.columns):
+                column = [i for i, c in enumerate(block.columns) if c.startswith("Neighbours")][0]
+                for row in block.rows:
+                    if units.get(row[0]) == "count" and "%" not in row[column]:
+                        assert row[column] == "–", (block.caption, row)
+            if isinstance(block, Paragraph) and block.anchors:
+                unit = (
+                    registry.get(block.anchors[0]).unit
+                    if block.anchors[0] in registry.REGISTRY
+                    else ""
+                )
+                if unit == "count":
+                    assert "statistical neighbour average (" not in block.text, block.text
