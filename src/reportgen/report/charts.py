@@ -19,7 +19,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from reportgen.core.formatting import format_value, is_missing  # noqa: E402
+from reportgen.core.formatting import MARKER_CELL, format_value, is_missing  # noqa: E402
+from reportgen.core.periods import parse_period  # noqa: E402
 from reportgen.indicators.result import IndicatorResult  # noqa: E402
 
 DPI = 150
@@ -120,8 +121,30 @@ def trend_chart(
             va="center",
             fontsize=8,
         )
-    axes.set_xticks(range(len(years)), years)
-    axes.set_xlim(-0.3, len(years) - 0.5)
+    ticks = list(years)
+    period = parse_period(result.period)
+    if not period.is_collection_year and not is_missing(result.value):
+        # a quarter's or month's paper: its own figure after the whole years, so the chart
+        # reaches the date the text reports (a stock, such as a rate at a date, compares)
+        x = len(years)
+        axes.plot(
+            [x],
+            [result.value],
+            linestyle="",
+            markersize=8,
+            **{k: v for k, v in SERIES_STYLE["authority"].items() if k != "linestyle"},
+        )
+        axes.annotate(
+            format_value(result.value, result.unit),
+            (x, result.value),
+            textcoords="offset points",
+            xytext=(6, 0),
+            va="center",
+            fontsize=8,
+        )
+        ticks.append(f"{period.end.day} {period.end:%b %Y}")
+    axes.set_xticks(range(len(ticks)), ticks)
+    axes.set_xlim(-0.3, len(ticks) - 0.5)
     axes.set_ylabel(ylabel)
     axes.set_xlabel("Year ending 31 March")
     axes.set_ylim(bottom=0)
@@ -136,6 +159,8 @@ def trend_chart(
         f"in {latest}. Statistical neighbours: "
         f"{format_value(result.sn_mean, result.unit)} in {latest}."
     )
+    if len(ticks) > len(years):
+        alt += f" {authority_name} at {ticks[-1]}: {format_value(result.value, result.unit)}."
     return figure, alt
 
 
@@ -200,9 +225,27 @@ def comparison_bars(
         errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
     )
     _mark_bars(axes)
+    for i, result in enumerate(results):  # a missing bar says why, instead of a silent gap
+        missing = (
+            (result.value, result.marker),
+            (result.england, result.england_marker),
+            (result.sn_mean, None),
+        )
+        for s, (value, marker) in enumerate(missing):
+            if is_missing(value):
+                y = i - 0.4 + 0.8 / 3 * (s + 0.5)
+                axes.annotate(
+                    MARKER_CELL.get(marker or "not published", "n/a"),
+                    (0, y),
+                    textcoords="offset points",
+                    xytext=(3, 0),
+                    va="center",
+                    fontsize=7,
+                )
     axes.set_xlabel(xlabel)
     axes.set_ylabel("")
-    axes.legend(frameon=False, fontsize=8, loc="lower right")
+    # below the bars, so it never covers a bar or its label
+    axes.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=3)
     sns.despine(figure)
     parts = []
     for result, label in zip(results, labels, strict=True):
@@ -243,6 +286,24 @@ def count_trend_bars(
         errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
     )
     _mark_bars(axes)
+    # a withheld or unpublished year is labelled, not left as an unexplained gap
+    width = 0.8 / max(len(labels), 1)
+    for j, result in enumerate(results):
+        for i, year in enumerate(years):
+            if is_missing(result.trend.get(year)):
+                marker = result.trend_markers.get(year) or "not published"
+                text = MARKER_CELL.get(marker, "n/a")
+                x = i - 0.4 + width * (j + 0.5)
+                axes.annotate(
+                    text,
+                    (x, 0),
+                    textcoords="offset points",
+                    xytext=(0, 3),
+                    ha="center",
+                    va="bottom",
+                    rotation=90,
+                    fontsize=7,
+                )
     axes.set_xlabel("Year ending 31 March")
     axes.set_ylabel("Number of children")
     axes.legend(frameon=False, fontsize=8)
