@@ -27,7 +27,7 @@ from reportgen.report import narrative as nv
 from reportgen.report.assemble import build_report
 from reportgen.report.context import Context, Results
 from reportgen.report.narrative_context import NarrativeContext
-from reportgen.report.notebook_api import FAMILIES, compute_indicators
+from reportgen.report.notebook_api import compute_sections
 from reportgen.sources import choose
 
 NEW_ID = "placed_outside_la_over_20_miles_pct"
@@ -83,17 +83,7 @@ def declared() -> Iterator[Indicator]:
 
 
 def _sections(params) -> dict[str, SectionResult]:
-    return {
-        f: SectionResult(
-            family=f,
-            authority_code=params.authority_code,
-            authority_name=params.authority_name,
-            period=params.period,
-            source=params.source,
-            indicators=compute_indicators(f, params),
-        )
-        for f in FAMILIES
-    }
+    return compute_sections(params)
 
 
 def _tables(blocks_or_sections) -> list[Table]:

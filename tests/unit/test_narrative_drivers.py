@@ -15,7 +15,7 @@ from reportgen.report import narrative as nv
 from reportgen.report.assemble import build_report
 from reportgen.report.context import Context, Results
 from reportgen.report.narrative_context import NarrativeContext, driver_sentences
-from reportgen.report.notebook_api import FAMILIES, compute_indicators
+from reportgen.report.notebook_api import compute_sections
 
 
 def _s(**counts: float) -> pd.Series:
@@ -115,17 +115,7 @@ def test_neighbour_average_names_the_neighbour_that_pulls_it():
 # --- the sentences that were wrong -----------------------------------------------------------
 def _context(code: str, period: str = "2024-25", **overrides) -> NarrativeContext:
     params = load_params(code, period, overrides=overrides)
-    sections = {
-        f: SectionResult(
-            family=f,
-            authority_code=params.authority_code,
-            authority_name=params.authority_name,
-            period=params.period,
-            source=params.source,
-            indicators=compute_indicators(f, params),
-        )
-        for f in FAMILIES
-    }
+    sections = compute_sections(params)
     return NarrativeContext(Context(params, Results(sections), Path("."), "2023-24"))
 
 
@@ -167,17 +157,7 @@ def test_leicestershire_driver_sentence_from_published_figures():
 @pytest.mark.parametrize("code", ["E06000017", "E09000001", "E08000025", "E10000018"])
 def test_no_count_is_compared_with_a_neighbour_average(code):
     params = load_params(code, "2024-25")
-    sections = {
-        f: SectionResult(
-            family=f,
-            authority_code=params.authority_code,
-            authority_name=params.authority_name,
-            period=params.period,
-            source=params.source,
-            indicators=compute_indicators(f, params),
-        )
-        for f in FAMILIES
-    }
+    sections = compute_sections(params)
     results = {r.id: r for s in sections.values() for r in s.indicators}
     report = build_report(params, sections, Path("."))
     checked = 0

@@ -6,25 +6,14 @@ import pytest
 
 from reportgen.core.config import load_params
 from reportgen.core.errors import ParamsError
-from reportgen.indicators.result import SectionResult
 from reportgen.model import Bullets, Paragraph, Table
 from reportgen.report import officer_sections
 from reportgen.report.assemble import build_report
-from reportgen.report.notebook_api import FAMILIES, compute_indicators
+from reportgen.report.notebook_api import compute_sections
 
 
 def _report(params):
-    sections = {
-        f: SectionResult(
-            family=f,
-            authority_code=params.authority_code,
-            authority_name=params.authority_name,
-            period=params.period,
-            source=params.source,
-            indicators=compute_indicators(f, params),
-        )
-        for f in FAMILIES
-    }
+    sections = compute_sections(params)
     return build_report(params, sections, work_dir=__import__("pathlib").Path("."))
 
 

@@ -109,11 +109,10 @@ def test_a_horizon_outside_one_to_four_is_refused():
     assert outlook.with_options(params, horizon=2).forecast.horizon == 2
 
 
-def test_a_scenario_moving_children_saves_what_is_worked_out_by_hand():
-    # Own unit costs: private children's home £5,000 a week, own foster care £500 a week (report
-    # year prices, so no uplift). Moving 5 children a year saves 5 x £4,500 a week in the first
-    # year: 22,500 x 365.25 / 7 = £1,174,017.86 a year; 10 children (£2,348,035.71) in the second.
-    params = load_params(
+def _five_a_year():
+    """Own unit costs (report year prices) and one scenario moving 5 children a year from
+    private children's homes (£5,000 a week) to the council's foster carers (£500 a week)."""
+    return load_params(
         "E10000018",
         "2024-25",
         overrides={
@@ -128,6 +127,13 @@ def test_a_scenario_moving_children_saves_what_is_worked_out_by_hand():
             ],
         },
     )
+
+
+def test_a_scenario_moving_children_saves_what_is_worked_out_by_hand():
+    # Own unit costs: private children's home £5,000 a week, own foster care £500 a week (report
+    # year prices, so no uplift). Moving 5 children a year saves 5 x £4,500 a week in the first
+    # year: 22,500 x 365.25 / 7 = £1,174,017.86 a year; 10 children (£2,348,035.71) in the second.
+    params = _five_a_year()
     data = outlook.compute(params)
     base, moved = data["scenarios"]
     years = list(base["years"])
@@ -317,21 +323,7 @@ def test_903_costs_are_counted_from_the_returns_and_small_types_withheld(tmp_pat
 def test_the_scenario_chart_states_each_saving_in_its_alt_text(tmp_path):
     # As the hand-worked scenario above: 5 children a year at £4,500 a week less saves
     # £1,174,018 in the first year ("£1.2 million") and £2,348,036 in the second ("£2.3 million").
-    params = load_params(
-        "E10000018",
-        "2024-25",
-        overrides={
-            "costs": {"childrens_home": {"private": 5000}, "foster": {"own_la": 500}},
-            "scenarios": [
-                {
-                    "name": "Five a year to in-house foster care",
-                    "move_from": "childrens_home.private",
-                    "move_to": "foster.own_la",
-                    "children_per_year": 5,
-                }
-            ],
-        },
-    )
+    params = _five_a_year()
     data = outlook.run_outlook(params, tmp_path)
     chart = data["charts"]["scenarios"]
     assert (tmp_path / chart["file"]).exists()

@@ -38,6 +38,22 @@ CHART_STEMS = frozenset(registry.CHARTS)
 # time (a test's temporary registry) reaches the charts too.
 
 
+def compute_sections(params: ReportParams) -> dict[str, SectionResult]:
+    """Every family's :class:`SectionResult` for ``params``, computed here without a notebook
+    or disclosure control (for analysts and tests that build a report in one process)."""
+    return {
+        f: SectionResult(
+            family=f,
+            authority_code=params.authority_code,
+            authority_name=params.authority_name,
+            period=params.period,
+            source=params.source,
+            indicators=compute_indicators(f, params),
+        )
+        for f in FAMILIES
+    }
+
+
 def compute_indicators(family: str, params: ReportParams) -> list[IndicatorResult]:
     """Indicator results for one family, from the source the params name.
 
