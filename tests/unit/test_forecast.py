@@ -25,6 +25,7 @@ from reportgen.analysis.forecast import (
     pooled_variation,
     project,
     rounding_unit,
+    summary_json,
     time_period,
     year_label,
 )
@@ -369,7 +370,9 @@ def test_backtest_on_four_real_authorities() -> None:
     assert leics[0].naive_error == pytest.approx(44 / 725 * 100)
     assert leics[1].naive_error == pytest.approx(13 / 694 * 100)
     json.dumps(result.to_dict())
-    assert describe_backtest(result).startswith("Tested on England's authorities")
+    assert describe_backtest(summary_json(result)).startswith(
+        "Tested by forecasting from earlier years for every authority in England (8 forecasts"
+    )
 
 
 def test_band_is_frozen() -> None:

@@ -1150,7 +1150,7 @@ def _about(n: int) -> str:
 
 
 def describe(
-    forecast: Forecast, year: str | None = None, backtest: BacktestSummary | None = None
+    forecast: Forecast, year: str | None = None, backtest: dict[str, Any] | None = None
 ) -> list[str]:
     """Sentences for the paper, never more precise than the ranges allow.
 
@@ -1161,8 +1161,8 @@ def describe(
     year
         The projected year the headline describes (default: the last).
     backtest
-        Optional: the back-test summary of England's authorities, for a sentence on how well
-        the method has done.
+        Optional: the back-test summary of England's authorities (:func:`summary_json`), for a
+        sentence on how well the method has done.
 
     Returns
     -------
@@ -1498,24 +1498,36 @@ def backtest(
     return BacktestSummary(tuple(rows), tuple(cells), tuple(skipped), settings)
 
 
-def describe_backtest(summary: BacktestSummary, authority_code: str | None = None) -> str:
-    """One sentence on how well the method has done (England's authorities, and this one)."""
-    overall = summary.cell("all", "all")
+def describe_backtest(summary: dict[str, Any] | None, authority_code: str | None = None) -> str:
+    """One sentence on how well the method has done, for England's authorities and this one.
+
+    Parameters
+    ----------
+    summary
+        :func:`summary_json` of a back-test (what ``data/forecast_backtest.json`` holds), or
+        ``None`` when there is none.
+    authority_code
+        Adds how many of this authority's past outcomes fell inside the 80% range.
+    """
+    if not summary:
+        return "The method has not yet been tested against past years."
+    overall = summary["overall"]
     if overall is None:
         return "There is not yet enough published history to test how well this method has done."
     text = (
-        f"Tested on England's authorities by forecasting from earlier years, the actual number fell "
-        f"inside the 80% range {round(overall.coverage80)}% of the time and inside the 95% range "
-        f"{round(overall.coverage95)}% of the time; the central figure was out by "
-        f"{overall.mape:.1f}% on average, against {overall.mape_naive:.1f}% for assuming no change"
+        "Tested by forecasting from earlier years for every authority in England "
+        f"({overall['n']} forecasts one and two years ahead), the actual number fell inside the "
+        f"80% range {round(overall['coverage80'])}% of the time and inside the 95% range "
+        f"{round(overall['coverage95'])}% of the time; the central figure was out by "
+        f"{overall['mape']:.1f}% on average, against {overall['mape_naive']:.1f}% for assuming "
+        "no change"
     )
-    if authority_code:
-        own = [r for r in summary.rows if r.authority_code == authority_code]
-        if own:
-            inside = sum(r.inside80 for r in own)
-            text += (
-                f"; for this authority {inside} of {len(own)} outcomes fell inside the 80% range"
-            )
+    own = summary.get("authorities", {}).get(authority_code) if authority_code else None
+    if own and own.get("n"):
+        text += (
+            f". For this authority, {own['inside80']} of {own['n']} past outcomes fell inside "
+            "the 80% range"
+        )
     return text + "."
 
 

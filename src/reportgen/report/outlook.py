@@ -160,28 +160,6 @@ def backtest_summary() -> dict[str, Any] | None:
     return json.loads(BACKTEST_FILE.read_text(encoding="utf-8"))
 
 
-def backtest_sentence(summary: dict[str, Any] | None, code: str) -> str:
-    """How well the method has done, for England's authorities and for this one."""
-    if not summary:
-        return "The method has not yet been tested against past years."
-    overall = summary["overall"]
-    text = (
-        "Tested by forecasting from earlier years for every authority in England "
-        f"({overall['n']} forecasts one and two years ahead), the actual number fell inside the "
-        f"80% range {round(overall['coverage80'])}% of the time and inside the 95% range "
-        f"{round(overall['coverage95'])}% of the time; the central figure was out by "
-        f"{overall['mape']:.1f}% on average, against {overall['mape_naive']:.1f}% for assuming "
-        "no change"
-    )
-    own = summary.get("authorities", {}).get(code)
-    if own and own.get("n"):
-        text += (
-            f". For this authority, {own['inside80']} of {own['n']} past outcomes fell inside "
-            "the 80% range"
-        )
-    return text + "."
-
-
 def _band(b: fc.Band) -> dict[str, float]:
     return {
         "central": b.central,
@@ -316,7 +294,7 @@ def forecast_part(params: ReportParams) -> dict[str, Any]:
                 f"for {params.authority_name} up to {forecast.last_year}, not from the "
                 f"authority's own returns{why}."
             )
-        sentences.append(backtest_sentence(backtest_summary(), params.authority_code))
+        sentences.append(fc.describe_backtest(backtest_summary(), params.authority_code))
     return {
         "available": True,
         "own_returns": own is not None,
