@@ -14,6 +14,7 @@ says so), so no 903 count is shown that disclosure control has not seen.
 from __future__ import annotations
 
 import json
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from reportgen.analysis import costs as cst
 from reportgen.analysis import forecast as fc
 from reportgen.core.config import ReportParams, ScenarioParams
 from reportgen.core.errors import ParamsError
-from reportgen.core.formatting import is_missing
+from reportgen.core.formatting import format_date, is_missing
 from reportgen.core.paths import DATA_DIR, PARAMS_DIR
 from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table
@@ -207,25 +208,13 @@ def run_forecast_903(params: ReportParams):
     )
 
 
-def _long_date(iso: str) -> str:
-    """``"2025-03-31"`` -> ``"31 March 2025"`` (``""`` stays ``""``)."""
-    if not iso:
-        return ""
-    from datetime import date
-
-    from reportgen.core.periods import MONTH_NAMES
-
-    day = date.fromisoformat(iso)
-    return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
-
-
 def _assumptions_903(forecast: Any, params: ReportParams) -> list[str]:
     a = forecast.assumptions
     source = "synthetic returns" if params.source == "synthetic" else "its own SSDA903 returns"
     text = [
         f"The projection follows each child in care from {source}: children move between "
         "placement types, leave care and grow older at the rates seen over the 12 months to "
-        f"{_long_date(a.window_last_day) or forecast.history.years[-1]}, and new children start to be looked "
+        f"{format_date(date.fromisoformat(a.window_last_day)) if a.window_last_day else forecast.history.years[-1]}, and new children start to be looked "
         f"after at that year's rate (about {round(a.entries_per_year)} a year), at the ages and "
         "in the placements seen then; everyone leaves care at 18.",
         "The ranges allow for chance, for the uncertainty of rates measured over one year and "
@@ -372,22 +361,20 @@ def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     }
 
 
-def _counted_market(params: ReportParams, market: dict[str, Any]) -> dict[str, Any]:
+def _counted_market(
+    params: ReportParams, market: dict[str, Any], counted: pd.DataFrame
+) -> dict[str, Any]:
     """903 sources: the authority's provider shares counted from its returns at the period's
-    end (a provider with fewer children than the disclosure threshold is withheld, "c"),
-    against the published England and neighbour shares."""
-    counts = _counted_at_end(params).sum(axis=0)
+    end (:func:`counted_at_end`; a provider with fewer children than the disclosure threshold is
+    withheld, "c", with one more when a single one would be 100% less the others), against the
+    published England and neighbour shares."""
+    counts = counted.sum(axis=0).reindex(list(cst.PROVIDERS), fill_value=0.0)
     total = float(counts.sum())
-    small = params.disclosure.min_count
-    shares: dict[str, float | str | None] = {}
-    for key in cst.PROVIDERS:
-        n = float(counts.get(key, 0.0))
-        shares[key] = "c" if 0 < n < small else (n / total * 100 if total else None)
-    withheld = [k for k, v in shares.items() if v == "c"]
-    if len(withheld) == 1:  # one withheld share would be 100% less the others
-        others = sorted((v, k) for k, v in shares.items() if isinstance(v, float) and v > 0)
-        if others:
-            shares[others[0][1]] = "c"
+    shown = withhold_lines(counts.sort_index().to_frame(), params.disclosure.min_count).iloc[:, 0]
+    shares: dict[str, float | str | None] = {
+        key: "c" if pd.isna(shown[key]) else (counts[key] / total * 100 if total else None)
+        for key in cst.PROVIDERS
+    }
     return {
         **market,
         "authority": shares,
@@ -433,11 +420,19 @@ def withhold_lines(table: pd.DataFrame, small: int) -> pd.DataFrame:
     return values.mask(hidden)
 
 
+@cache
+def _provider_groups() -> dict[str, str]:
+    """PLACE_PROVIDER code -> provider group (``PR4`` -> ``private``), from the code lists."""
+    from reportgen.indicators.blocks import _groups
+
+    return {c: g for g, codes in _groups("PLACE_PROVIDER").items() for c in codes}
+
+
 def distance_by_provider(params: ReportParams) -> dict[str, Any]:
     """903 sources: children looked after at the period's end by provider and distance from home
     (DfE formula, 20 miles), from the returns, with small cells withheld."""
     from reportgen.indicators import engine
-    from reportgen.indicators.blocks import PROVIDER_CODES, _groups
+    from reportgen.indicators.blocks import PROVIDER_CODES
     from reportgen.indicators.measures import NotAvailable
     from reportgen.indicators.sufficiency import distances
     from reportgen.sources import choose
@@ -448,7 +443,7 @@ def distance_by_provider(params: ReportParams) -> dict[str, Any]:
         miles = distances(frame)
     except NotAvailable as error:
         return {"available": False, "reason": str(error)}
-    group = {c: g for g, codes in _groups("PLACE_PROVIDER").items() for c in codes}
+    group = _provider_groups()
     codes = prep.e_provider[frame.cla_eff]
     providers = [
         group.get(PROVIDER_CODES[i], "not_reported") if i >= 0 else "not_reported" for i in codes
@@ -507,7 +502,7 @@ def protect(costs: dict[str, float], withheld: set[str]) -> set[str]:
     return withheld
 
 
-def _counted_at_end(params: ReportParams) -> pd.DataFrame:
+def counted_at_end(params: ReportParams) -> pd.DataFrame:
     """903 sources: children in each placement type x provider on the period's last day, counted
     from the returns' PLACE and PLACE_PROVIDER; a placement type with fewer children than the
     disclosure threshold is marked withheld (with one more beside it when it would be the total
@@ -515,40 +510,34 @@ def _counted_at_end(params: ReportParams) -> pd.DataFrame:
     counts, _ = placement_days(params, last_day_only=True)
     counts = counts.reindex(columns=list(cst.PROVIDERS), fill_value=0.0)
     small = params.disclosure.min_count
-    by_type = counts.sum(axis=1)
-    withheld = [k for k, n in by_type.items() if 0 < n < small]
-    if len(withheld) == 1:
-        others = sorted((n, k) for k, n in by_type.items() if n >= small)
-        if others:
-            withheld.append(others[0][1])
-    end = params.period_obj.end
-    from reportgen.core.periods import MONTH_NAMES
-
+    by_type = withhold_lines(counts.sum(axis=1).sort_index().to_frame(), small).iloc[:, 0]
     counts.attrs.update(
         note=(
             f"Counted from {'synthetic returns' if params.source == 'synthetic' else 'the returns'}: "
-            f"children in each placement type and provider on {end.day} {MONTH_NAMES[end.month]} "
-            f"{end.year}; types with fewer than {small} children are withheld."
+            f"children in each placement type and provider on {_at(params)}; types with fewer "
+            f"than {small} children are withheld."
         ),
         seed_year=None,
-        withheld=sorted(withheld),
+        withheld=sorted(by_type.index[by_type.isna()]),
     )
     return counts
 
 
-def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[str, Any]:
+def costs_part(
+    params: ReportParams,
+    year: str,
+    table: cst.CostTable,
+    counted: pd.DataFrame | None = None,
+) -> dict[str, Any]:
     """Estimated cost of the placements at the year end, with England's mix, a shift and trend.
 
     Published source: the type x provider table estimated from the DfE's two margins. 903 and
-    synthetic sources: counted from the returns on the period's last day.
+    synthetic sources: ``counted``, the table counted from the returns on the period's last day
+    (:func:`counted_at_end`).
     """
-    own = params.source != "published"
+    own = counted is not None
     try:
-        counts = (
-            _counted_at_end(params)
-            if own
-            else cst.estimated_type_by_provider(params.authority_code, year)
-        )
+        counts = counted if own else cst.estimated_type_by_provider(params.authority_code, year)
     except (cst.IPFError, ValueError) as error:
         return {"available": False, "reason": str(error)}
     if own:
@@ -562,6 +551,7 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
                 ),
             }
     cells = cst.placement_costs(counts, table, year)
+    by_type = _by_type(cells)
     seed_year = counts.attrs["seed_year"] or _latest_england_year(year)
     england = cst.england_type_by_provider(seed_year)
     at_england = cst.cost_at_england_mix(counts, england, table, year)
@@ -591,10 +581,10 @@ def costs_part(params: ReportParams, year: str, table: cst.CostTable) -> dict[st
         "weekly_cost": cells.attrs["weekly_cost"],
         "annual_cost": cells.attrs["annual_cost"],
         "annual_cost_england_mix": at_england.attrs["annual_cost"],
-        "by_type": _by_type(cells),
+        "by_type": by_type,
         "withheld_types": sorted(
             protect(
-                {k: v["annual_cost"] for k, v in _by_type(cells).items()},
+                {k: v["annual_cost"] for k, v in by_type.items()},
                 set(counts.attrs["withheld"]),
             )
         )
@@ -628,10 +618,8 @@ def _latest_england_year(year: str) -> str:
 
 
 def _at(params: ReportParams) -> str:
-    from reportgen.core.periods import MONTH_NAMES
-
-    end = params.period_obj.end
-    return f"{end.day} {MONTH_NAMES[end.month]} {end.year}"
+    """The period's last day, "31 December 2024"."""
+    return format_date(params.period_obj.end)
 
 
 def placement_days(
@@ -660,7 +648,7 @@ def placement_days(
     keep = (days > 0) & ~prep.e_short.astype(bool)
     place_group = {c: g for g, codes in blocks.PLACE_GROUPS.items() for c in codes}
     place_group.update({c: "kinship" for c in blocks.KINSHIP})
-    provider_group = {c: g for g, codes in blocks._groups("PLACE_PROVIDER").items() for c in codes}
+    provider_group = _provider_groups()
     places = np.array(blocks.PLACE_CODES, dtype=object)[prep.e_place[keep]]
     providers = np.array([*blocks.PROVIDER_CODES, ""], dtype=object)[
         np.where(prep.e_provider[keep] < 0, len(blocks.PROVIDER_CODES), prep.e_provider[keep])
@@ -805,10 +793,11 @@ def compute(params: ReportParams) -> dict[str, Any]:
     year = forecast_year(params)
     forecast = forecast_part(params)
     model = forecast.pop("_forecast", None)
-    costs = costs_part(params, year, table)
+    counted = counted_at_end(params) if params.source != "published" else None
+    costs = costs_part(params, year, table, counted)
     market = provider_mix(params, year)
-    if params.source != "published" and costs.get("available"):
-        market = _counted_market(params, market)
+    if counted is not None and costs.get("available"):
+        market = _counted_market(params, market, counted)
     period_costs = period_costs_part(params, table) if params.source != "published" else None
     return {
         "period_costs": period_costs,
