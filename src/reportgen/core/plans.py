@@ -119,6 +119,19 @@ class LayoutFile:
         return None
 
 
+def _read_yaml(path: Path, what: str) -> Any:
+    """A YAML file read with the safe loader; ``TemplateError`` naming ``what`` (and the line of
+    a YAML error) when it cannot be read or parsed."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TemplateError(f"{what} cannot be read ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise TemplateError(f"{what}: invalid YAML{at}") from None
+
+
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
@@ -170,14 +183,7 @@ def read_layout_file(path: Path) -> LayoutFile:
         Unreadable file, invalid YAML, unknown keys or a malformed body item, naming the file.
     """
     where = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TemplateError(f"layout file {where} cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise TemplateError(f"layout file {where}: invalid YAML{at}") from None
+    data = _read_yaml(path, f"layout file {where}")
     if not isinstance(data, dict):
         raise TemplateError(f"layout file {where}: expected 'name:', 'body:' and 'render:' keys")
     _unknown(data, TOP_KEYS, f"layout file {where}")
@@ -265,14 +271,7 @@ def read_template_layout(template: Path | str) -> LayoutFile:
             f"draft one with `reportgen layout init {docx_path}` and check it"
         )
     where = f"style mapping {yaml_path}"
-    try:
-        data = yaml.safe_load(yaml_path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TemplateError(f"{where} cannot be read ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise TemplateError(f"{where}: invalid YAML{at}") from None
+    data = _read_yaml(yaml_path, where)
     if not isinstance(data, dict):
         raise TemplateError(f"{where}: expected 'base:' and 'styles:' keys")
     _unknown(data, MAPPING_KEYS, where)
