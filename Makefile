@@ -19,6 +19,9 @@ OUT         ?=
 AUTHORITIES ?=
 WORKERS     ?=
 SINCE       ?=
+LAB_ARGS    ?=
+# Jupyter refuses to run as root (containers, CI) unless told to.
+LAB_ROOT    := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 PYTEST_ARGS ?=
 
 opt = $(if $(strip $($(1))),--$(2) "$($(1))")
@@ -56,7 +59,7 @@ $(LAB_STAMP): $(STAMP)
 	@touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the 'reportgen' kernel (installs it, pinned)
-	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=reportgen
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=reportgen $(LAB_ROOT) $(LAB_ARGS)
 
 report: $(STAMP) ## Write one report (default: Leicestershire, latest published year, to out/)
 	$(BIN)/reportgen report $(REPORT_OPTS)
