@@ -25,6 +25,7 @@ import argparse
 import multiprocessing
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,8 +39,11 @@ YEARS = (2021, 2022, 2023, 2024, 2025)
 SIM_START = np.datetime64("2006-04-01")
 HISTORY_START = np.datetime64("2020-04-01")
 LAST_DAY = np.datetime64("2025-03-31")
-DEFAULT_DIR = Path(tempfile.gettempdir()) / "reportgen-bench-903"
-DATA_VERSION = "2"
+DEFAULT_DIRS = {
+    "synthetic": Path(tempfile.gettempdir()) / "reportgen-bench-903-england",
+    "numpy": Path(tempfile.gettempdir()) / "reportgen-bench-903",
+}
+DATA_VERSIONS = {"synthetic": "synthetic-1", "numpy": "2"}
 
 PLACES = {
     "U1": 0.05, "U2": 0.01, "U3": 0.06, "U4": 0.27, "U5": 0.01, "U6": 0.30, "K2": 0.10,
@@ -264,11 +268,68 @@ def generate(folder: Path, seed: int = 1) -> None:
         frames["la"].append(pd.DataFrame({"CHILD": leaver, "LA": np.array(codes)[leaver_la]}))
     frames["la"].append(pd.DataFrame({"CHILD": child, "LA": np.array(codes)[la]}))
     pd.concat(frames["la"]).to_csv(folder / "la.csv", index=False)
-    (folder / "VERSION").write_text(DATA_VERSION)
+    (folder / "VERSION").write_text(DATA_VERSIONS["numpy"])
 
 
-def _generate_in_child(folder: Path) -> None:
-    process = multiprocessing.get_context("spawn").Process(target=generate, args=(folder,))
+def _synthetic_authorities(raw: Path) -> None:
+    """Every English authority's synthetic returns (``generate_many``, one folder each)."""
+    from reportgen.core.authorities import all_authorities
+    from reportgen.sources import synthetic
+
+    codes = [a.gss for a in all_authorities()]
+    synthetic.generate_many(codes, "2020-21:2024-25", 0, raw, workers=os.cpu_count() or 1)
+
+
+def combine_authorities(raw: Path, folder: Path) -> None:
+    """One folder per year holding every authority's synthetic returns, and ``la.csv``.
+
+    Each authority's files (``raw/<code>/<year>/synthetic_<table>.csv``) are joined under one
+    header row; the CHILD ids, ``SYN`` + 7 digits within an authority, become unique nationally
+    by putting the authority's number (3 digits, authorities in code order) after ``SYN``. The
+    files are joined as bytes (CHILD is the first column of every synthetic table).
+    """
+    authorities = sorted(p.name for p in raw.iterdir() if (p / "README.txt").exists())
+    owners: list[str] = ["CHILD,LA\n"]
+    for year in YEARS:
+        out = folder / str(year)
+        out.mkdir(parents=True, exist_ok=True)
+        names = sorted(
+            {p.name for code in authorities for p in (raw / code / str(year)).glob("*.csv")}
+        )
+        for name in names:
+            parts: list[bytes] = []
+            for number, code in enumerate(authorities):
+                path = raw / code / str(year) / name
+                if not path.exists():
+                    continue
+                head, _, body = path.read_bytes().partition(b"\n")
+                if not parts:
+                    parts.append(head + b"\n")
+                prefix = b"\nSYN%03d" % number
+                body = (b"\n" + body).replace(b"\nSYN", prefix)[1:]
+                parts.append(body)
+                if name == "synthetic_header.csv":
+                    ids = [line.split(b",", 1)[0].decode() for line in body.splitlines()]
+                    owners.extend(f"{child},{code}\n" for child in ids)
+            (out / name).write_bytes(b"".join(parts))
+    (folder / "la.csv").write_text("".join(owners))
+
+
+def generate_synthetic(folder: Path) -> None:
+    """Write the England-scale returns made by the project's synthetic generator: every English
+    authority's own five years (``generate_many``, about a minute on two cores), combined into
+    one folder per year (:func:`combine_authorities`); the per-authority files are removed."""
+    raw = folder / "_authorities"
+    shutil.rmtree(raw, ignore_errors=True)
+    _synthetic_authorities(raw)
+    combine_authorities(raw, folder)
+    shutil.rmtree(raw)
+    (folder / "VERSION").write_text(DATA_VERSIONS["synthetic"])
+
+
+def _generate_in_child(folder: Path, kind: str) -> None:
+    target = generate_synthetic if kind == "synthetic" else generate
+    process = multiprocessing.get_context("spawn").Process(target=target, args=(folder,))
     process.start()
     process.join()
     if process.exitcode != 0:
@@ -322,7 +383,8 @@ def whole_path(folder: Path) -> tuple[dict[str, tuple[float, float]], object, pd
     steps: dict[str, tuple[float, float]] = {}
     start = _clock()
     scans = {year: scan_return(folder / str(year), year) for year in YEARS}
-    steps["read (scan_return, 26 CSVs)"] = _since(start)
+    files = sum(len(scan.files) for scan in scans.values())
+    steps[f"read (scan_return, {files} CSVs)"] = _since(start)
 
     start = _clock()
     problems = [p for scan in scans.values() for p in validate_scan(scan)]
@@ -365,18 +427,25 @@ def one_authority(folder: Path, code: str) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DIR, help="where the returns live")
+    parser.add_argument(
+        "--kind",
+        choices=sorted(DEFAULT_DIRS),
+        default="synthetic",
+        help="synthetic: every authority's returns from the project's synthetic generator, "
+        "which follow the rules (the headline); numpy: the older draws, which break some rules",
+    )
+    parser.add_argument("--data", type=Path, default=None, help="where the returns live")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again")
     parser.add_argument(
         "--one", default="E10000018", help="authority timed on its own (synthetic returns)"
     )
     args = parser.parse_args(argv)
-    folder: Path = args.data
+    folder: Path = args.data or DEFAULT_DIRS[args.kind]
     version = folder / "VERSION"
-    if args.regenerate or not version.exists() or version.read_text() != DATA_VERSION:
-        print(f"generating England-scale returns in {folder} ...", flush=True)
+    if args.regenerate or not version.exists() or version.read_text() != DATA_VERSIONS[args.kind]:
+        print(f"generating England-scale returns ({args.kind}) in {folder} ...", flush=True)
         t0 = time.perf_counter()
-        _generate_in_child(folder)
+        _generate_in_child(folder, args.kind)
         print(f"  generated in {time.perf_counter() - t0:.0f} s", flush=True)
     one = folder.parent / f"reportgen-bench-903-{args.one}"
     if not (one / "2025").is_dir():

@@ -57,6 +57,63 @@ def test_fast_path_reads_what_the_careful_path_reads(
     _same(*_both(path, monkeypatch))
 
 
+TIDY_CELL = st.sampled_from(
+    ["", "C1", "M", "01/02/2024", "NAN", "NA", "N/A", "NULL", "#N/A", "A B", "-", "0", "TS5 4PQ"]
+)
+
+
+@given(
+    rows=st.lists(st.lists(TIDY_CELL, min_size=7, max_size=7), max_size=6),
+    bom=st.sampled_from(["", "\ufeff"]),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    final=st.booleans(),
+)
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_tidy_files_read_as_the_careful_path_reads_them(
+    rows, bom, ending, final, tmp_path, monkeypatch
+):
+    """Files whose cells need no trimming or upper-casing skip those steps (blanks are made
+    missing by pyarrow itself, and only blanks: not NA, NULL or N/A)."""
+    text = bom + ending.join([HEADER] + [",".join(r) for r in rows]) + (ending if final else "")
+    path = tmp_path / "header.csv"
+    path.write_bytes(text.encode("utf-8"))
+    found = read._arrow_cells(path.read_bytes())
+    assert found is None or found[1]  # tidy when read by pyarrow
+    _same(*_both(path, monkeypatch))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEADER + "\nC1 ,1,01/01/2010,WBRI,,,\n",  # padded cells of a tidy file
+        HEADER + "\n C1,1,01/01/2010,WBRI,,,\n",
+        HEADER + "\nC1,1,01/01/2010,WBRI,,, \n",
+        HEADER + "\nC1,1,01/01/2010,WBRI, ,,\n C2 ,  ,01/01/2010,WBRI,,,\n",
+        HEADER + "\r\nC1,1,01/01/2010,WBRI,A B ,,\r\n",
+        HEADER + "\n   ,  , ,,,,\nC1,1,01/01/2010,WBRI,,,\n",  # a row of spaces only
+    ],
+)
+def test_padded_cells_of_tidy_files_are_trimmed(text, tmp_path, monkeypatch):
+    found = read._arrow_cells(text.encode("utf-8"))
+    assert found is not None and found[1]
+    path = tmp_path / "header.csv"
+    path.write_bytes(text.encode("utf-8"))
+    _same(*_both(path, monkeypatch))
+
+
+def test_untidy_bytes_keep_the_full_path():
+    for raw in (
+        HEADER + "\nC1,1,01/01/2010,wbri,,,\n",  # lower case
+        HEADER + '\n"C1",1,01/01/2010,WBRI,,,\n',  # quoted
+        HEADER + "\nC1,1,01/01/2010,WBRI,\t,,\n",  # tab
+        HEADER + "\nC1,1,01/01/2010,WBRI,É,,\n",  # not ASCII
+    ):
+        found = read._arrow_cells(raw.encode("utf-8"))
+        assert found is not None and not found[1], raw
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -95,8 +152,10 @@ def test_fast_path_leaves_other_encodings_to_the_careful_path(tmp_path):
 
 def test_fast_path_is_taken_for_a_plain_file(tmp_path):
     raw = (HEADER + "\n c1 ,1,01/01/2010,wbri,,,\n").encode("utf-8")
-    cells = read._arrow_cells(raw)
-    assert cells is not None and cells.num_rows == 2
+    found = read._arrow_cells(raw)
+    assert found is not None
+    cells, tidy = found
+    assert cells.num_rows == 2 and not tidy
     path = tmp_path / "header.csv"
     path.write_bytes(raw)
     table, frame, issues = read._read_table_file(path)

@@ -27,6 +27,7 @@ import csv
 import io
 import os
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,16 +167,142 @@ def year_end(year: int) -> pd.Timestamp:
     return pd.Timestamp(year, 3, 31)
 
 
+_COLUMN_CACHE: dict[int, tuple[weakref.ref, dict[str, object]]] = {}
+"""What :func:`encode` and :func:`parse_dates` worked out for a text column, by the identity of
+the column's (immutable) pyarrow array: every check of a return, and the continuity check
+between two returns, reuse them. An entry goes when its array does."""
+
+
+def _column_cache(values: pd.Series) -> dict[str, object] | None:
+    """The cache entry of a column held as pyarrow strings (pandas' default ``str``), or None."""
+    dtype = values.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    array = values.array.__arrow_array__()  # the column's own buffers (no copy)
+    key = id(array)
+    entry = _COLUMN_CACHE.get(key)
+    if entry is None or entry[0]() is not array:
+        entry = (weakref.ref(array), {"array": weakref.ref(array)})
+        _COLUMN_CACHE[key] = entry
+        weakref.finalize(array, _COLUMN_CACHE.pop, key, None)
+    return entry[1]
+
+
+def encode(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """``pd.factorize(values)``: integer codes (-1 for blanks) and the distinct values in order of
+    first appearance, as a pyarrow string array; worked out once per column.
+
+    >>> codes, uniques = encode(pd.Series(["B", None, "A", "B"], dtype="str"))
+    >>> codes.tolist(), uniques.to_pylist()
+    ([0, -1, 1, 0], ['B', 'A'])
+    """
+    cache = _column_cache(values)
+    if cache is not None and "codes" in cache:
+        return cache["codes"], cache["uniques"]  # type: ignore[return-value]
+    if cache is None:
+        codes, found = pd.factorize(values)
+        uniques = pa.array(np.asarray(found, dtype=object), pa.large_string(), from_pandas=True)
+        return np.asarray(codes, dtype=np.int64), uniques
+    array: pa.ChunkedArray = values.array.__arrow_array__()
+    if len(array) == 0:
+        codes, uniques = np.zeros(0, dtype=np.int64), pa.array([], pa.large_string())
+    else:
+        encoded = array.dictionary_encode().combine_chunks()
+        indices = encoded.indices
+        if indices.null_count:
+            indices = pc.fill_null(indices, -1)
+        codes = indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        uniques = encoded.dictionary
+    cache["codes"], cache["uniques"] = codes, uniques
+    return codes, uniques
+
+
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """Position of the first row of each code, for codes numbered in order of first appearance
+    (as :func:`encode` numbers them; -1 is ignored).
+
+    >>> first_positions(np.array([0, 1, -1, 0, 2, 1])).tolist()
+    [0, 1, 4]
+    """
+    seen = np.maximum.accumulate(np.r_[-1, codes])  # highest code so far, before each row
+    return np.flatnonzero(codes > seen[:-1])
+
+
+_STRICT_DATE = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of valid dates (H. Hinnant's ``days_from_civil``)."""
+    year = year - (month <= 2)
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    return era * 146_097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719_468
+
+
+def _parse_unique_dates(uniques: pa.Array) -> np.ndarray:
+    """``pd.to_datetime(uniques, format="%d/%m/%Y", errors="coerce")`` as ``datetime64[ns]``.
+
+    Strings of exactly ``dd/mm/YYYY`` (two, two and four digits) with a year pandas can hold are
+    converted with integer arithmetic; anything else (``1/2/2024``, ISO dates, text) goes to
+    pandas itself, so the result is pandas' whatever the text.
+    """
+    out = np.full(len(uniques), np.datetime64("NaT", "ns"))
+    if not len(uniques):
+        return out
+    if uniques.type != pa.large_string():
+        uniques = uniques.cast(pa.large_string())
+    strict = pc.match_substring_regex(uniques, _STRICT_DATE)
+    strict = pc.fill_null(strict, False).to_numpy(zero_copy_only=False)
+    where = np.flatnonzero(strict)
+    if len(where):
+        texts = uniques.filter(pa.array(strict))
+        offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)
+        data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)
+        first = int(offsets[texts.offset])
+        digits = data[first : first + 10 * len(texts)].reshape(-1, 10).astype(np.int64) - 48
+        day = digits[:, 0] * 10 + digits[:, 1]
+        month = digits[:, 3] * 10 + digits[:, 4]
+        year = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
+        leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+        longest = _MONTH_DAYS[np.clip(month - 1, 0, 11)] + (leap & (month == 2))
+        valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= longest)
+        in_range = (year >= 1700) & (year <= 2200)  # else pandas decides (its bounds)
+        good = valid & in_range  # in range but not valid (31/02/2024): NaT, as pandas gives
+        days = _days_from_civil(year[good], month[good], day[good])
+        out[where[good]] = days.astype("datetime64[D]").astype("datetime64[ns]")
+        strict[where[~in_range]] = False
+    rest = np.flatnonzero(~strict)
+    if len(rest):
+        text = pd.Series(uniques.take(pa.array(rest)).to_pylist(), dtype=object)
+        parsed = pd.to_datetime(text, format=DATE_FORMAT, errors="coerce")
+        out[rest] = parsed.to_numpy(dtype="datetime64[ns]")
+    return out
+
+
+def date_values(values: pd.Series) -> np.ndarray:
+    """:func:`parse_dates` as a ``datetime64[ns]`` array (NaT for blanks and invalid dates),
+    worked out once per column: each distinct string is parsed once. Read-only."""
+    cache = _column_cache(values)
+    if cache is not None and "dates" in cache:
+        return cache["dates"]  # type: ignore[return-value]
+    codes, uniques = encode(values)
+    with_blank = np.append(_parse_unique_dates(uniques), np.datetime64("NaT", "ns"))
+    parsed = with_blank[codes]  # code -1 (blank) takes the NaT
+    parsed.flags.writeable = False
+    if cache is not None:
+        cache["dates"] = parsed
+    return parsed
+
+
 def parse_dates(values: pd.Series) -> pd.Series:
     """Parse ``dd/mm/YYYY`` strings; blanks and anything else (ISO dates, 31/02/2024) become NaT.
 
     >>> parse_dates(pd.Series(["01/02/2024", "2024-02-01", "31/02/2024", None])).tolist()
     [Timestamp('2024-02-01 00:00:00'), NaT, NaT, NaT]
     """
-    codes, uniques = pd.factorize(values)  # a return repeats its dates: parse each once
-    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format=DATE_FORMAT, errors="coerce")
-    with_blank = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
-    return pd.Series(with_blank[codes], index=values.index)  # code -1 (blank) takes the NaT
+    return pd.Series(date_values(values), index=values.index, copy=True)
 
 
 def format_dates(values: pd.Series) -> pd.Series:
@@ -437,19 +564,26 @@ def _closest_table(columns: Iterable[str]) -> tuple[str, list[str], list[str]]:
 
 _BOM = b"\xef\xbb\xbf"
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20)) + b"\x7f"
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-"""Every byte but the control characters :data:`_CONTROL` refuses (in UTF-8 these bytes occur
-only as themselves, never inside a multi-byte character)."""
+_UNTIDY_BYTES = bytes(range(0x61, 0x7B)) + bytes(range(0x80, 0x100)) + b'"\t'
+"""Bytes that make a cell need upper-casing or trimming (or may: a quoted cell)."""
+_KEPT = frozenset(_CONTROL_BYTES + _UNTIDY_BYTES)
+_NOT_KEPT = bytes(b for b in range(256) if b not in _KEPT)
+"""Every byte but the control characters :data:`_CONTROL` refuses and :data:`_UNTIDY_BYTES`
+(in UTF-8 these ASCII bytes occur only as themselves, never inside a multi-byte character)."""
 
 
-def _arrow_cells(raw: bytes) -> pa.Table | None:
-    """Every cell of a plain UTF-8 CSV as text, header row included, read by pyarrow; or
-    ``None`` when the file needs the careful path (:func:`_decode` and :func:`_parse_cells`).
+def _arrow_cells(raw: bytes) -> tuple[pa.Table, bool] | None:
+    """Every cell of a plain UTF-8 CSV as text, header row included, read by pyarrow, and
+    whether the file is tidy: no lower-case letter, no byte outside ASCII, no quote and no tab
+    (:data:`_UNTIDY_BYTES`), so that no cell needs upper-casing and a cell needs trimming only
+    if it starts or ends with a space; blank cells are then made null by pyarrow. ``None`` when
+    the file needs the careful path (:func:`_decode` and :func:`_parse_cells`).
 
     The fast path takes only files that path would read to the same cells: UTF-8 without control
     characters (after at most two byte-order marks, as :func:`_decode` strips), every record
     with as many cells as the first (no blank lines, no short or long rows), so that row ``i``
-    of the table is record ``i`` of the file. Anything else returns ``None``.
+    of the table is record ``i`` of the file. Anything else returns ``None``. pyarrow reads on
+    this thread only: its worker threads cost more CPU time than they save on a shared machine.
     """
     start = 0
     for _ in range(2):  # _decode removes one BOM with utf-8-sig and then one more
@@ -457,16 +591,23 @@ def _arrow_cells(raw: bytes) -> pa.Table | None:
             start += len(_BOM)
     if raw.startswith(_BOM, start) or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"PK\x03\x04")):
         return None
-    if len(raw) == start or raw[start:].isspace() or raw.translate(None, _NOT_CONTROL):
+    if len(raw) == start or raw[start:].isspace():
         return None
+    body = raw[start:] if start else raw
+    kept = body.translate(None, _NOT_KEPT)  # one pass: control characters and untidy bytes
+    if any(byte in _CONTROL_BYTES for byte in set(kept)):
+        return None
+    tidy = not kept
+    del body
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(raw).slice(start),
-            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types={f"f{i}": pa.large_string() for i in range(_first_width(raw, start))},
-                strings_can_be_null=False,
+                strings_can_be_null=tidy,
+                null_values=[""],
                 quoted_strings_can_be_null=False,
             ),
         )
@@ -475,9 +616,9 @@ def _arrow_cells(raw: bytes) -> pa.Table | None:
     if any(column.type != pa.large_string() for column in table.columns):
         return None
     last = table.column(table.num_columns - 1)[0].as_py() if table.num_rows else ""
-    if not last.strip().removeprefix("\ufeff").strip():
+    if not (last or "").strip().removeprefix("\ufeff").strip():
         return None  # an unnamed last column: the careful path checks its cells (row_width)
-    return table
+    return table, tidy
 
 
 def _first_width(raw: bytes, start: int) -> int:
@@ -487,27 +628,43 @@ def _first_width(raw: bytes, start: int) -> int:
     return line.count(b",") + 1
 
 
-def _arrow_body(cells: pa.Table, header: list[str], table: str) -> pd.DataFrame:
+def _padded(values: pa.ChunkedArray) -> bool:
+    """True when a cell starts or ends with a space."""
+    if not len(values):
+        return False
+    return bool(pc.any(pc.starts_with(values, " ")).as_py()) or bool(
+        pc.any(pc.ends_with(values, " ")).as_py()
+    )
+
+
+def _arrow_body(cells: pa.Table, header: list[str], table: str, tidy: bool) -> pd.DataFrame:
     """The data rows of a table read by :func:`_arrow_cells`, as :func:`_read_table_file`'s slow
     path makes them: text stripped and upper-cased, blank cells missing, rows with no cell filled
-    left out, indexed by spreadsheet row number, columns in DfE order."""
+    left out, indexed by spreadsheet row number, columns in DfE order. Tidy cells are taken as
+    they are."""
     n = cells.num_rows - 1
     position = {name: i for i, name in enumerate(header)}
     blank = pa.scalar(None, pa.large_string())
     columns: dict[str, pa.ChunkedArray] = {}
-    filled = None
     for name in TABLES[table]:
         values = cells.column(position[name]).slice(1)
-        values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
-        values = pc.if_else(pc.equal(values, ""), blank, values)
+        if not tidy:
+            values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
+            values = pc.if_else(pc.equal(values, ""), blank, values)
+        elif _padded(values):
+            values = pc.utf8_trim_whitespace(values)
+            values = pc.if_else(pc.equal(values, ""), blank, values)
         columns[name] = values
-        valid = pc.is_valid(values)
-        filled = valid if filled is None else pc.or_(filled, valid)
     rows = np.arange(2, n + 2, dtype=np.int64)
     body = pa.table(columns)
-    if filled is not None and n and not pc.all(filled).as_py():
-        body = body.filter(filled)
-        rows = rows[filled.to_numpy(zero_copy_only=False)]
+    if n and all(column.null_count for column in columns.values()):
+        filled = None
+        for values in columns.values():
+            valid = pc.is_valid(values)
+            filled = valid if filled is None else pc.or_(filled, valid)
+        if filled is not None and not pc.all(filled).as_py():
+            body = body.filter(filled)
+            rows = rows[filled.to_numpy(zero_copy_only=False)]
     frame = body.to_pandas()
     frame.index = pd.Index(rows, dtype="int64", name="row")
     return frame
@@ -597,10 +754,11 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
     except DataError as exc:
         return None, None, [FileIssue(name, None, None, None, str(exc))]
     issues: list[FileIssue] = []
-    fast = _arrow_cells(raw)  # plain UTF-8 and rectangular: pyarrow, no Python strings
+    read = _arrow_cells(raw)  # plain UTF-8 and rectangular: pyarrow, no Python strings
+    fast, tidy = read if read is not None else (None, False)
     if fast is not None:
         del raw
-        first_row = [fast.column(i)[0].as_py() for i in range(fast.num_columns)]
+        first_row = [fast.column(i)[0].as_py() or "" for i in range(fast.num_columns)]
         cells = None
     else:
         text, issue = _decode(raw, name)
@@ -718,7 +876,7 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
         return None, None, issues
     table = matches[0]
     if fast is not None:
-        return table, _arrow_body(fast, header, table), issues
+        return table, _arrow_body(fast, header, table, tidy), issues
 
     assert cells is not None
     body = cells.iloc[1:]

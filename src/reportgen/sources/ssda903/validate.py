@@ -63,6 +63,9 @@ from reportgen.sources.ssda903.read import (
     TABLES,
     FileIssue,
     ReturnScan,
+    date_values,
+    encode,
+    first_positions,
     parse_dates,
     scan_return,
     year_end,
@@ -176,6 +179,7 @@ class _Collector:
         self.year = scan.year
         self.tables = scan.tables
         self.problems: list[Problem] = []
+        self.cache: dict[object, np.ndarray] = {}
 
     def file(self, table: str) -> str:
         return self.scan.files[table].name
@@ -196,6 +200,8 @@ class _Collector:
         plus any extra columns of ``frame``).
         """
         frame = self.tables[table] if frame is None else frame
+        if mask.dtype == bool and not mask.to_numpy().any():
+            return  # the common case, without aligning the mask
         mask = mask.reindex(frame.index, fill_value=False).fillna(False).astype(bool)
         if not mask.any():
             return
@@ -222,20 +228,40 @@ class _Collector:
                 )
             )
 
+    def header_child(self, table: str) -> np.ndarray:
+        """For each row of ``table``: its CHILD's number among the Header's CHILD ids (in order
+        of first appearance), -1 when blank or not in the Header."""
+        key = ("header_child", table)
+        if key not in self.cache:
+            header_codes, header_ids = encode(self.tables["Header"]["CHILD"])
+            if table == "Header":
+                found = header_codes
+            else:
+                codes, ids = encode(self.tables[table]["CHILD"])
+                at = pc.fill_null(pc.index_in(ids, value_set=header_ids), -1)
+                found = np.append(at.to_numpy(zero_copy_only=False).astype(np.int64), -1)[codes]
+            self.cache[key] = found
+        return self.cache[key]
+
+    def header_rows(self, table: str) -> np.ndarray:
+        """For each row of ``table``: the position in the Header of the first row of its CHILD
+        (-1 when none)."""
+        first = first_positions(self.header_child("Header"))
+        found = self.header_child(table)
+        return np.where(found >= 0, np.append(first, -1)[found], -1)
+
+    def header_dob(self, table: str) -> np.ndarray:
+        """The parsed Header DOB of each row's CHILD (``datetime64[ns]``, NaT when none)."""
+        rows = self.header_rows(table)
+        dob = np.append(date_values(self.tables["Header"]["DOB"]), np.datetime64("NaT", "ns"))
+        return dob[rows]  # row -1 takes the NaT
+
 
 class _Row(dict):
     """One failing row for a message function: ``row[column]``, ``row.get(column)`` and
     ``row.name`` (its row number), as a pandas row would give, without building a Series."""
 
     name: object = None
-
-
-def _arrow_text(values: pd.Series) -> pa.ChunkedArray | None:
-    """The pyarrow array behind a text column (pandas' default ``str`` dtype), or ``None``."""
-    dtype = values.dtype
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
-        return values.array.__arrow_array__()  # the column's own buffers, no copy
-    return None
 
 
 def _text(value: object) -> str | None:
@@ -246,37 +272,17 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def _isin(values: pd.Series, allowed: Iterable[object]) -> pd.Series:
-    """``values.isin(allowed)``, through object dtype: pandas' Arrow-string ``isin`` is ~15 times
-    slower on an England-sized column; pyarrow's ``is_in`` is faster still)."""
-    text = _arrow_text(values)
-    if isinstance(allowed, pd.api.extensions.ExtensionArray):
-        allowed = pd.Series(allowed)
-    if isinstance(allowed, pd.Series) and _arrow_text(allowed) is not None:
-        value_set = _arrow_text(allowed).combine_chunks()  # e.g. every CHILD of the Header
-    else:
-        allowed = set(allowed)
-        if text is None or not all(isinstance(a, str) for a in allowed):
-            return values.astype(object).isin(allowed)
-        value_set = pa.array(list(allowed), pa.large_string())
-    if text is None:
-        return values.astype(object).isin(set(allowed))
-    found = pc.is_in(text, value_set=value_set)
-    return pd.Series(pc.fill_null(found, False).to_numpy(), index=values.index, dtype=bool)
+def _isin(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
+    """``values.isin(allowed)`` as a boolean array, worked out on the column's distinct values
+    (:func:`~reportgen.sources.ssda903.read.encode`, shared by every check)."""
+    codes_, uniques = encode(values)
+    value_set = pa.array(sorted(set(allowed)), pa.large_string())
+    found = pc.fill_null(pc.is_in(uniques, value_set=value_set), False)
+    return np.append(found.to_numpy(zero_copy_only=False), False)[codes_]
 
 
-def _lookup(keys: pd.Series, table: pd.DataFrame, key: str, column: str) -> pd.Series:
-    """``table[column]`` of the first row whose ``key`` matches each of ``keys`` (NaN if none),
-    indexed like ``keys``. Unlike ``Series.map`` this copes with an empty table."""
-    found, wanted, source = _arrow_text(table[column]), _arrow_text(keys), table[key]
-    if found is not None and wanted is not None and _arrow_text(source) is not None:
-        first = (source.notna() & ~source.duplicated()).to_numpy()
-        position = pc.index_in(wanted, value_set=pa.array(source[first].array))
-        picked = pc.take(pa.array(table[column][first].array), position)
-        return pd.Series(picked.to_pandas().array, index=keys.index)
-    values = pd.Series(table[column].to_numpy(), index=table[key].to_numpy())
-    values = values[values.index.notna() & ~values.index.duplicated()]
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
+def _series(mask: np.ndarray, frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(mask, index=frame.index, dtype=bool)
 
 
 def _from_issue(issue: FileIssue) -> Problem:
@@ -414,7 +420,7 @@ def _check_codes(c: _Collector) -> None:
             if field is None:
                 continue
             valid = codes.valid_codes(field, c.year)
-            bad = frame[column].notna() & ~_isin(frame[column], valid)
+            bad = _series(frame[column].notna().to_numpy() & ~_isin(frame[column], valid), frame)
 
             def message(row: pd.Series, column: str = column, field: str = field) -> str:
                 value = row[column]
@@ -442,7 +448,7 @@ def _check_codes(c: _Collector) -> None:
             continue
         last = pd.Timestamp(info.must_end_by)
         still_open = episodes["DEC"].isna() if last < year_end(c.year) else False
-        late = (place == code) & (still_open | (dec > last))
+        late = _series(_isin(place, [code]), episodes) & (still_open | (dec > last))
         c.add(
             "Episodes",
             late,
@@ -456,14 +462,16 @@ def _check_codes(c: _Collector) -> None:
     header = c.tables.get("Header")
     if header is None:
         return
-    dob = parse_dates(_lookup(episodes["CHILD"], header, "CHILD", "DOB"))
+    dob = pd.Series(c.header_dob("Episodes"), index=episodes.index)
     age = _age_on(dob, decom)
     for code in sorted(valid_places):
         info = codes.code_info("PLACE", code)
         minimum = info.min_age_in(c.year) if info else None
         if minimum is None:
             continue
-        young = (place == code) & (age < minimum)
+        young = _series(_isin(place, [code]), episodes) & (age < minimum)
+        if not young.any():
+            continue
         frame = episodes.assign(_AGE=age)
         c.add(
             "Episodes",
@@ -478,19 +486,51 @@ def _check_codes(c: _Collector) -> None:
         )
 
 
+def _key_groups(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Group number of each row's key (blank values form groups too, as ``groupby(...,
+    dropna=False)``), from the key columns' integer codes."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        codes_, uniques = encode(frame[key])
+        combined = combined * (len(uniques) + 1) + (codes_ + 1)
+        combined, _ = pd.factorize(combined)  # keeps the numbers small
+    return np.asarray(combined, dtype=np.int64)
+
+
+def _group_min(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """The smallest of ``values`` in each row's group (groups numbered in order of first
+    appearance, as :func:`_key_groups` numbers them)."""
+    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
+        return values[first_positions(groups)][groups]  # increasing: the first row is the least
+    least = np.full(int(groups.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(least, groups, values)
+    return least[groups]
+
+
 def _check_duplicates(c: _Collector) -> set[int]:
-    """Repeated rows and keys; returns the Episodes rows to leave out of the sequence checks."""
+    """Repeated rows and keys; returns the Episodes rows to leave out of the sequence checks.
+
+    Rows with the same key are found on the key columns' integer codes; whole rows are compared
+    only among those (a repeated row repeats its key too)."""
     skip: set[int] = set()
     for table, frame in c.tables.items():
         if frame.empty:
             continue
-        columns = list(frame.columns)
-        numbered = frame.reset_index()
-        first_row = numbered.groupby(columns, dropna=False, sort=False)["row"].transform("min")
-        repeated = pd.Series(
-            (numbered["row"] != first_row).to_numpy(), index=frame.index, dtype=bool
-        )
-        first = pd.Series(first_row.to_numpy(), index=frame.index)
+        keys = list(KEY_COLUMNS[table])
+        groups = _key_groups(frame, keys)
+        rows = frame.index.to_numpy(dtype=np.int64)
+        key_first_rows = _group_min(groups, rows)
+        shared = np.bincount(groups)[groups] > 1
+        repeated_rows = np.zeros(len(frame), dtype=bool)
+        first = pd.Series(rows, index=frame.index)
+        if shared.any():
+            candidates = frame[shared]
+            numbered = candidates.reset_index()
+            columns = list(frame.columns)
+            first_row = numbered.groupby(columns, dropna=False, sort=False)["row"].transform("min")
+            repeated_rows[shared] = (numbered["row"] != first_row).to_numpy()
+            first.loc[candidates.index] = first_row.to_numpy()
+        repeated = _series(repeated_rows, frame)
         c.add(
             table,
             repeated,
@@ -498,11 +538,11 @@ def _check_duplicates(c: _Collector) -> set[int]:
             lambda r, first=first: f"this row repeats row {first[r.name]}: delete it",
             "duplicate",
         )
-        keys = list(KEY_COLUMNS[table])
-        complete = frame[keys].notna().all(axis=1)
-        key_first = numbered.groupby(keys, dropna=False, sort=False)["row"].transform("min")
-        key_first = pd.Series(key_first.to_numpy(), index=frame.index)
-        again = complete & (frame.index.to_series() != key_first) & ~repeated
+        complete = np.ones(len(frame), dtype=bool)
+        for key in keys:
+            complete &= encode(frame[key])[0] >= 0
+        key_first = pd.Series(key_first_rows, index=frame.index)
+        again = _series(complete & (rows != key_first_rows) & ~repeated_rows, frame)
         described = " + ".join(keys)
         c.add(
             table,
@@ -523,34 +563,32 @@ def _check_children(c: _Collector) -> None:
     header = c.tables.get("Header")
     if header is None:
         return
-    known = header["CHILD"].dropna().unique()
     for table, frame in c.tables.items():
         if table == "Header":
             continue
-        missing = frame["CHILD"].notna() & ~_isin(frame["CHILD"], known)
+        found = c.header_child(table)
+        missing = (encode(frame["CHILD"])[0] >= 0) & (found < 0)
         c.add(
             table,
-            missing,
+            _series(missing, frame),
             "CHILD",
             f"this child is not in the Header ({c.file('Header')}): add the child's Header row "
             "or correct the CHILD id",
             "child",
         )
         if "DOB" in frame:
-            expected = _lookup(frame["CHILD"], header, "CHILD", "DOB")
-            differs = (
-                frame["DOB"].notna()
-                & expected.notna()
-                & (parse_dates(frame["DOB"]) != parse_dates(expected)).fillna(False)
-                & parse_dates(frame["DOB"]).notna()
-                & parse_dates(expected).notna()
-            )
+            own, expected = date_values(frame["DOB"]), c.header_dob(table)
+            differs = ~np.isnat(own) & ~np.isnat(expected) & (own != expected)
+            if not differs.any():
+                continue
+            at = c.header_rows(table)[differs]
+            shown = pd.Series(header["DOB"].iloc[at].to_numpy(), index=frame.index[differs])
             c.add(
                 table,
-                differs,
+                _series(differs, frame),
                 "DOB",
-                lambda r, expected=expected: (
-                    f"DOB {r['DOB']} differs from the Header DOB {expected[r.name]}: "
+                lambda r, shown=shown: (
+                    f"DOB {r['DOB']} differs from the Header DOB {shown[r.name]}: "
                     "make them the same"
                 ),
                 "child",
@@ -575,7 +613,7 @@ def _check_episodes(c: _Collector, skip: set[int]) -> None:
     )
     header = c.tables.get("Header")
     if header is not None:
-        dob = parse_dates(_lookup(episodes["CHILD"], header, "CHILD", "DOB"))
+        dob = pd.Series(c.header_dob("Episodes"), index=episodes.index)
         c.add(
             "Episodes",
             decom < dob,
@@ -626,23 +664,37 @@ def _check_episodes(c: _Collector, skip: set[int]) -> None:
         severity="warning",
     )
 
-    # sequence checks: each child's episodes in DECOM order (valid dates, no duplicate keys)
-    usable = decom.notna() & ~episodes.index.isin(list(skip))
-    seq = episodes[usable].assign(_DECOM=decom[usable], _DEC=dec[usable])
-    seq = seq.reset_index().sort_values(["CHILD", "_DECOM"], kind="mergesort")
-    same_prev = (seq["CHILD"] == seq["CHILD"].shift(1)).fillna(False).astype(bool)
-    same_next = (seq["CHILD"] == seq["CHILD"].shift(-1)).fillna(False).astype(bool)
-    prev_raw_dec = seq["DEC"].shift(1)
-    prev_dec = seq["_DEC"].shift(1)
-    overlap = same_prev & (
-        prev_raw_dec.isna() | (seq["_DECOM"] < prev_dec).fillna(False).astype(bool)
-    )
-    seq["_PREV_ROW"] = seq["row"].shift(1)
-    seq["_PREV_DEC"] = prev_raw_dec
-    seq["_NEXT_ROW"] = seq["row"].shift(-1)
-    seq["_NEXT_DECOM"] = seq["DECOM"].shift(-1)
-    seq = seq.set_index("row")
-    overlap.index = seq.index
+    # sequence checks: each child's episodes in DECOM order (valid dates, no duplicate keys),
+    # on integer codes: one stable lexsort, neighbours compared as arrays
+    decom_v, dec_v = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
+    usable = ~np.isnat(decom_v) & ~episodes.index.isin(list(skip))
+    child = encode(episodes["CHILD"])[0]
+    at = np.flatnonzero(usable)
+    order = at[np.lexsort((decom_v[at].view(np.int64), child[at]))]
+    child, decom_s, dec_s = child[order], decom_v[order], dec_v[order]
+    dec_blank = episodes["DEC"].isna().to_numpy()[order]
+    same_prev = np.zeros(len(order), dtype=bool)
+    same_prev[1:] = (child[1:] == child[:-1]) & (child[1:] >= 0)
+    same_next = np.append(same_prev[1:], False)
+    prev_dec = np.append(np.datetime64("NaT", "ns"), dec_s[:-1])
+    prev_blank = np.append(True, dec_blank[:-1])
+    overlap = same_prev & (prev_blank | (decom_s < prev_dec))
+    is_x1 = _isin(episodes["REC"], ["X1"])[order] & ~np.isnat(dec_s)
+    no_next = is_x1 & ~same_next & (dec_s <= end.to_datetime64())
+    next_decom = np.append(decom_s[1:], np.datetime64("NaT", "ns"))
+    gap = is_x1 & same_next & (next_decom != dec_s) & ~np.append(overlap[1:], False)
+    rows = episodes.index.to_numpy()[order]
+
+    def failing(mask: np.ndarray) -> pd.DataFrame:
+        """The failing rows (in sequence order) with their neighbours' rows and dates."""
+        where = np.flatnonzero(mask)
+        frame = episodes.iloc[order[where]].copy()
+        before, after = np.maximum(where - 1, 0), np.minimum(where + 1, len(order) - 1)
+        frame["_PREV_ROW"] = rows[before]
+        frame["_PREV_DEC"] = episodes["DEC"].iloc[order[before]].to_numpy()
+        frame["_NEXT_ROW"] = rows[after]
+        frame["_NEXT_DECOM"] = episodes["DECOM"].iloc[order[after]].to_numpy()
+        return frame
 
     def overlap_message(r: pd.Series) -> str:
         ended = "is still open (no DEC)" if pd.isna(r["_PREV_DEC"]) else f"ends on {r['_PREV_DEC']}"
@@ -652,37 +704,32 @@ def _check_episodes(c: _Collector, skip: set[int]) -> None:
             "correct DECOM or the previous DEC"
         )
 
-    c.add("Episodes", overlap, "DECOM", overlap_message, "overlap", frame=seq)
-
-    is_x1 = (seq["REC"] == "X1").fillna(False).astype(bool) & seq["_DEC"].notna()
-    same_next.index = seq.index
-    no_next = is_x1 & ~same_next & (seq["_DEC"] <= end)
-    c.add(
-        "Episodes",
-        no_next,
-        "REC",
-        lambda r: (
-            f"REC is X1 (care continues in a new episode) but the child has no episode starting "
-            f"on {r['DEC']}: add that episode, or give the real reason care ended"
+    for mask, column, message, check in (
+        (overlap, "DECOM", overlap_message, "overlap"),
+        (
+            no_next,
+            "REC",
+            lambda r: (
+                f"REC is X1 (care continues in a new episode) but the child has no episode "
+                f"starting on {r['DEC']}: add that episode, or give the real reason care ended"
+            ),
+            "x1_chain",
         ),
-        "x1_chain",
-        frame=seq,
-    )
-    next_decom = parse_dates(seq["_NEXT_DECOM"])
-    gap = is_x1 & same_next & (next_decom != seq["_DEC"]).fillna(False).astype(bool)
-    gap &= ~overlap.shift(-1, fill_value=False).astype(bool)
-    c.add(
-        "Episodes",
-        gap,
-        "REC",
-        lambda r: (
-            f"REC is X1 (care continues) but the next episode (row {int(r['_NEXT_ROW'])}) starts "
-            f"on {r['_NEXT_DECOM']}, not on DEC {r['DEC']}: make the next DECOM equal this DEC, "
-            "or give the real reason care ended"
+        (
+            gap,
+            "REC",
+            lambda r: (
+                f"REC is X1 (care continues) but the next episode (row {int(r['_NEXT_ROW'])}) "
+                f"starts on {r['_NEXT_DECOM']}, not on DEC {r['DEC']}: make the next DECOM equal "
+                "this DEC, or give the real reason care ended"
+            ),
+            "x1_chain",
         ),
-        "x1_chain",
-        frame=seq,
-    )
+    ):
+        if mask.any():
+            frame = failing(mask)
+            flags = pd.Series(True, index=frame.index, dtype=bool)
+            c.add("Episodes", flags, column, message, check, frame=frame)
 
 
 def validate_return(folder: Path | str, year: int) -> list[Problem]:
@@ -743,34 +790,42 @@ def validate_scan(scan: ReturnScan) -> list[Problem]:
 _SHORT_BREAK_LS = ("V3", "V4")
 
 
-def _stock_and_flows(episodes: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per child of one return: looked after at its year end (``looked_after``), and how many
-    periods of care started (RNE S) and ended (REC other than X1) in its year. Periods of care
-    made only of short breaks (LS V3/V4) are left out, as in the DfE's counts."""
-    frame = episodes[["CHILD", "DECOM", "DEC", "RNE", "LS", "REC"]].copy()
-    frame["_DECOM"] = parse_dates(frame["DECOM"])
-    frame["_DEC"] = parse_dates(frame["DEC"])
-    frame = frame[frame["_DECOM"].notna() & frame["CHILD"].notna()]
-    frame = frame.sort_values(["CHILD", "_DECOM"], kind="mergesort").reset_index(drop=True)
-    child = frame["CHILD"]
-    new_period = (child != child.shift(1)) | (frame["REC"].shift(1) != "X1") | (frame["RNE"] == "S")
-    period = new_period.cumsum()
-    short = frame["LS"].isin(_SHORT_BREAK_LS)
-    kept = ~short.groupby(period).transform("all")
-    last = (period != period.shift(-1)) & kept
-    first, end = year_start(year), year_end(year)
-    started = new_period & kept & (frame["RNE"] == "S") & frame["_DECOM"].between(first, end)
-    ceased = (
-        last & frame["_DEC"].between(first, end) & frame["REC"].notna() & (frame["REC"] != "X1")
+def _stock_and_flows(episodes: pd.DataFrame, year: int) -> dict[str, np.ndarray]:
+    """Per child of one return (numbered as :func:`~reportgen.sources.ssda903.read.encode`
+    numbers the CHILD column; ``ids`` holds the CHILD ids): looked after at its year end
+    (``looked_after``), and how many periods of care started (RNE S) and ended (REC other than
+    X1) in its year. Periods of care made only of short breaks (LS V3/V4) are left out, as in
+    the DfE's counts."""
+    child, ids = encode(episodes["CHILD"])
+    decom, dec = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
+    at = np.flatnonzero(~np.isnat(decom) & (child >= 0))
+    order = at[np.lexsort((decom[at].view(np.int64), child[at]))]  # each child's, by DECOM
+    child, decom, dec = child[order], decom[order], dec[order]
+    is_x1 = _isin(episodes["REC"], ["X1"])[order]
+    is_s = _isin(episodes["RNE"], ["S"])[order]
+    short = _isin(episodes["LS"], _SHORT_BREAK_LS)[order]
+    new_period = np.ones(len(order), dtype=bool)
+    new_period[1:] = (child[1:] != child[:-1]) | ~is_x1[:-1]
+    new_period |= is_s
+    period = np.cumsum(new_period) - 1
+    n_periods = int(period[-1]) + 1 if len(period) else 0
+    all_short = np.bincount(period, weights=short, minlength=n_periods) == np.bincount(
+        period, minlength=n_periods
     )
-    looked_after = last & frame["DEC"].isna()
-    return (
-        pd.DataFrame(
-            {"looked_after": looked_after, "started": started, "ceased": ceased, "CHILD": child}
-        )
-        .groupby("CHILD")
-        .agg({"looked_after": "any", "started": "sum", "ceased": "sum"})
-    )
+    kept = ~all_short[period]
+    last = np.append(period[1:] != period[:-1], True) & kept
+    first_day, last_day = year_start(year).to_datetime64(), year_end(year).to_datetime64()
+    started = new_period & kept & is_s & (decom >= first_day) & (decom <= last_day)
+    rec_filled = episodes["REC"].notna().to_numpy()[order]
+    ceased = last & (dec >= first_day) & (dec <= last_day) & rec_filled & ~is_x1
+    looked_after = last & episodes["DEC"].isna().to_numpy()[order]
+    n = len(ids)
+    return {
+        "ids": ids,
+        "looked_after": np.bincount(child, weights=looked_after, minlength=n) > 0,
+        "started": np.bincount(child, weights=started, minlength=n).astype(np.int64),
+        "ceased": np.bincount(child, weights=ceased, minlength=n).astype(np.int64),
+    }
 
 
 def check_continuity(older: ReturnScan, newer: ReturnScan) -> list[Problem]:
@@ -795,20 +850,23 @@ def check_continuity(older: ReturnScan, newer: ReturnScan) -> list[Problem]:
     """
     if "Episodes" not in older.tables or "Episodes" not in newer.tables:
         return []
-    before = _stock_and_flows(older.tables["Episodes"], older.year)["looked_after"]
+    before = _stock_and_flows(older.tables["Episodes"], older.year)
     after = _stock_and_flows(newer.tables["Episodes"], newer.year)
-    joined = after.join(before.rename("before"), how="outer")
-    joined = joined.fillna({"looked_after": False, "before": False, "started": 0, "ceased": 0})
-    stock = int(joined["before"].sum())
-    started, ceased = int(joined["started"].sum()), int(joined["ceased"].sum())
-    now = int(joined["looked_after"].sum())
-    balance = (
-        joined["before"].astype(int)
-        + joined["started"]
-        - joined["ceased"]
-        - joined["looked_after"].astype(int)
-    )
-    unaccounted = int((balance != 0).sum())
+    # the older return's children numbered as the newer one's (those not in it after them)
+    n = len(after["ids"])
+    at = pc.index_in(before["ids"], value_set=after["ids"]).to_numpy(zero_copy_only=False)
+    missing = np.isnan(at) if at.dtype.kind == "f" else np.zeros(len(at), dtype=bool)
+    at = np.where(missing, 0, at).astype(np.int64)
+    at[missing] = n + np.arange(int(missing.sum()))
+    total = n + int(missing.sum())
+    was = np.zeros(total, dtype=np.int64)
+    was[at] = before["looked_after"]
+    stock = int(was.sum())
+    started, ceased = int(after["started"].sum()), int(after["ceased"].sum())
+    now = int(after["looked_after"].sum())
+    balance = was.copy()
+    balance[:n] += after["started"] - after["ceased"] - after["looked_after"]
+    unaccounted = int(np.count_nonzero(balance))
     if not unaccounted:
         return []
     expected = stock + started - ceased
