@@ -395,9 +395,7 @@ def whole_path(folder: Path) -> tuple[dict[str, tuple[float, float]], object, pd
     start = _clock()
     history = combine_returns([return_from_scan(scans[year]) for year in YEARS])
     del scans
-    la = pd.read_csv(folder / "la.csv", dtype=str).drop_duplicates("CHILD").set_index("CHILD")
-    header = history.tables["Header"]
-    history.tables["Header"] = header.assign(LA=la["LA"].reindex(header["CHILD"]).to_numpy())
+    history.tables["Header"] = with_la(history.tables["Header"], folder / "la.csv")
     steps["combine (combine_returns + LA)"] = _since(start)
 
     start = _clock()
@@ -408,6 +406,26 @@ def whole_path(folder: Path) -> tuple[dict[str, tuple[float, float]], object, pd
     frame = engine.compute_all(prep, "2024-25")
     steps["compute (99 ids x every LA, 2024-25)"] = _since(start)
     return steps, prep, frame
+
+
+def with_la(header: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The Header with an ``LA`` column: each child's authority from ``la.csv`` (its first row
+    for the child), matched on the pyarrow strings without a pandas index."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    owners = pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(use_threads=False),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={"CHILD": pa.large_string(), "LA": pa.large_string()}
+        ),
+    )
+    child = pa.array(header["CHILD"].array)
+    at = pc.index_in(child, value_set=owners.column("CHILD"))
+    la = pc.take(owners.column("LA"), at)
+    return header.assign(LA=pd.Series(la.to_pandas().array, index=header.index))
 
 
 def one_authority(folder: Path, code: str) -> tuple[float, float]:

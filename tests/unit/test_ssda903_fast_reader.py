@@ -80,7 +80,7 @@ def test_tidy_files_read_as_the_careful_path_reads_them(
     path = tmp_path / "header.csv"
     path.write_bytes(text.encode("utf-8"))
     found = read._arrow_cells(path.read_bytes())
-    assert found is None or found[1]  # tidy when read by pyarrow
+    assert found is None or found[1][0]  # tidy when read by pyarrow
     _same(*_both(path, monkeypatch))
 
 
@@ -97,7 +97,7 @@ def test_tidy_files_read_as_the_careful_path_reads_them(
 )
 def test_padded_cells_of_tidy_files_are_trimmed(text, tmp_path, monkeypatch):
     found = read._arrow_cells(text.encode("utf-8"))
-    assert found is not None and found[1]
+    assert found is not None and found[1] == (True, True)
     path = tmp_path / "header.csv"
     path.write_bytes(text.encode("utf-8"))
     _same(*_both(path, monkeypatch))
@@ -111,7 +111,7 @@ def test_untidy_bytes_keep_the_full_path():
         HEADER + "\nC1,1,01/01/2010,WBRI,É,,\n",  # not ASCII
     ):
         found = read._arrow_cells(raw.encode("utf-8"))
-        assert found is not None and not found[1], raw
+        assert found is not None and not found[1][0], raw
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_fast_path_is_taken_for_a_plain_file(tmp_path):
     found = read._arrow_cells(raw)
     assert found is not None
     cells, tidy = found
-    assert cells.num_rows == 2 and not tidy
+    assert cells.num_rows == 2 and tidy == (False, True)
     path = tmp_path / "header.csv"
     path.write_bytes(raw)
     table, frame, issues = read._read_table_file(path)

@@ -572,11 +572,12 @@ _NOT_KEPT = bytes(b for b in range(256) if b not in _KEPT)
 (in UTF-8 these ASCII bytes occur only as themselves, never inside a multi-byte character)."""
 
 
-def _arrow_cells(raw: bytes) -> tuple[pa.Table, bool] | None:
+def _arrow_cells(raw: bytes) -> tuple[pa.Table, tuple[bool, bool]] | None:
     """Every cell of a plain UTF-8 CSV as text, header row included, read by pyarrow, and
-    whether the file is tidy: no lower-case letter, no byte outside ASCII, no quote and no tab
+    ``(tidy, spaced)``: whether the file is tidy (no lower-case letter, no byte outside ASCII, no quote and no tab
     (:data:`_UNTIDY_BYTES`), so that no cell needs upper-casing and a cell needs trimming only
-    if it starts or ends with a space; blank cells are then made null by pyarrow. ``None`` when
+    if it starts or ends with a space; blank cells are then made null by pyarrow) and whether it
+    holds a space at all. ``None`` when
     the file needs the careful path (:func:`_decode` and :func:`_parse_cells`).
 
     The fast path takes only files that path would read to the same cells: UTF-8 without control
@@ -598,6 +599,7 @@ def _arrow_cells(raw: bytes) -> tuple[pa.Table, bool] | None:
     if any(byte in _CONTROL_BYTES for byte in set(kept)):
         return None
     tidy = not kept
+    spaced = b" " in body
     del body
     try:
         table = pa_csv.read_csv(
@@ -618,7 +620,7 @@ def _arrow_cells(raw: bytes) -> tuple[pa.Table, bool] | None:
     last = table.column(table.num_columns - 1)[0].as_py() if table.num_rows else ""
     if not (last or "").strip().removeprefix("\ufeff").strip():
         return None  # an unnamed last column: the careful path checks its cells (row_width)
-    return table, tidy
+    return table, (tidy, spaced)
 
 
 def _first_width(raw: bytes, start: int) -> int:
@@ -637,7 +639,9 @@ def _padded(values: pa.ChunkedArray) -> bool:
     )
 
 
-def _arrow_body(cells: pa.Table, header: list[str], table: str, tidy: bool) -> pd.DataFrame:
+def _arrow_body(
+    cells: pa.Table, header: list[str], table: str, tidy: tuple[bool, bool]
+) -> pd.DataFrame:
     """The data rows of a table read by :func:`_arrow_cells`, as :func:`_read_table_file`'s slow
     path makes them: text stripped and upper-cased, blank cells missing, rows with no cell filled
     left out, indexed by spreadsheet row number, columns in DfE order. Tidy cells are taken as
@@ -648,10 +652,10 @@ def _arrow_body(cells: pa.Table, header: list[str], table: str, tidy: bool) -> p
     columns: dict[str, pa.ChunkedArray] = {}
     for name in TABLES[table]:
         values = cells.column(position[name]).slice(1)
-        if not tidy:
+        if not tidy[0]:
             values = pc.utf8_upper(pc.utf8_trim_whitespace(values))
             values = pc.if_else(pc.equal(values, ""), blank, values)
-        elif _padded(values):
+        elif tidy[1] and _padded(values):
             values = pc.utf8_trim_whitespace(values)
             values = pc.if_else(pc.equal(values, ""), blank, values)
         columns[name] = values
@@ -755,7 +759,7 @@ def _read_table_file(path: Path) -> tuple[str | None, pd.DataFrame | None, list[
         return None, None, [FileIssue(name, None, None, None, str(exc))]
     issues: list[FileIssue] = []
     read = _arrow_cells(raw)  # plain UTF-8 and rectangular: pyarrow, no Python strings
-    fast, tidy = read if read is not None else (None, False)
+    fast, tidy = read if read is not None else (None, (False, False))
     if fast is not None:
         del raw
         first_row = [fast.column(i)[0].as_py() or "" for i in range(fast.num_columns)]
@@ -1202,37 +1206,44 @@ def read_history(
     return history
 
 
-def _same(a: pd.Series, b: pd.Series) -> pd.Series:
-    """Element-wise equality where two blanks count as equal."""
-    return (a == b).fillna(False).astype(bool) | (a.isna() & b.isna())
-
-
 _DETAIL_COLUMNS = ("RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN")
 """Columns compared to decide that two open episodes are duplicates (liia-tools rule 3)."""
 
-
-def _neighbours(episodes: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Masks: the row has a next / a previous episode of the same child (rows sorted)."""
-    child = episodes["CHILD"]
-    has_next = (child == child.shift(-1)).fillna(False).astype(bool)
-    has_prev = (child == child.shift(1)).fillna(False).astype(bool)
-    return has_next, has_prev
+_NAT = np.datetime64("NaT", "ns")
 
 
-def _add_source(source: pd.Series, mask: pd.Series, rule: str) -> pd.Series:
-    """Record that ``rule`` changed the masked rows (``"RULE_1"``, ``"RULE_1 | RULE_4"``)."""
-    if not mask.any():
-        return source
-    picked = source[mask]
-    source = source.copy()
-    source[mask] = np.where(picked == "Original", rule, picked + " | " + rule)
-    return source
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the text in sorted order (as ``pd.factorize(values, sort=True)``; blanks get
+    the largest code, so they sort last) and a mask of the blanks."""
+    codes, uniques = encode(values)
+    rank = np.empty(len(uniques), dtype=np.int64)
+    rank[pc.sort_indices(uniques).to_numpy()] = np.arange(len(uniques))
+    blank = codes < 0
+    return np.where(blank, np.iinfo(np.int64).max, np.append(rank, 0)[codes]), blank
 
 
-def _sort_key(dates: pd.Series) -> np.ndarray:
+def _shifted(values: np.ndarray, step: int, fill: object) -> np.ndarray:
+    """``values`` moved by ``step`` places (-1: each row gets the next row's value)."""
+    out = np.empty_like(values)
+    if step < 0:
+        out[:-1], out[-1:] = values[1:], fill
+    else:
+        out[1:], out[:1] = values[:-1], fill
+    return out
+
+
+def _sort_key(dates: np.ndarray) -> np.ndarray:
     """Day numbers as int64 sort keys, missing dates last."""
-    values = dates.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    return np.where(dates.isna().to_numpy(), np.iinfo(np.int64).max, values)
+    return np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))
+
+
+def _march_31(years: np.ndarray) -> np.ndarray:
+    """31 March of each year as ``datetime64[ns]``."""
+    if not len(years):
+        return np.zeros(0, dtype="datetime64[ns]")
+    first = int(years.min())
+    ends = [np.datetime64(f"{y:04d}-03-31", "ns") for y in range(first, int(years.max()) + 1)]
+    return np.array(ends, dtype="datetime64[ns]")[years - first]
 
 
 def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -1277,91 +1288,110 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     """
     counts = {"duplicates": 0, "rule_3": 0, "rule_3a": 0, "rule_1": 0, "rule_1a": 0, "rule_2": 0}
     counts.update({"rule_4": 0, "rule_5": 0})
-    frame = episodes.copy()
-    frame["_DECOM"] = parse_dates(frame["DECOM"])
-    frame["_DEC"] = parse_dates(frame["DEC"])
+    # everything is worked out on integer codes and day numbers; the rows are taken once at the
+    # end and only the changed cells are written
 
-    # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return. Sorted on
-    # integer keys (one stable lexsort, blanks last), not on the text: the same order as a
-    # stable sort of the columns, and one take of the rows instead of three.
-    child, _ = pd.factorize(frame["CHILD"], sort=True)
-    child = np.where(child < 0, np.iinfo(np.int64).max, child)
-    decom = _sort_key(frame["_DECOM"])
-    dec = frame["_DEC"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    dec = np.where(frame["_DEC"].isna().to_numpy(), np.iinfo(np.int64).max, -dec)  # latest first
-    year = -frame["YEAR"].to_numpy(dtype=np.int64)
-    order = np.lexsort((year, dec, decom, child))
-    child, decom = child[order], decom[order]
-    repeat = np.zeros(len(child), dtype=bool)
-    repeat[1:] = (child[1:] == child[:-1]) & (decom[1:] == decom[:-1])
+    # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return (one
+    # stable lexsort on integer keys: CHILD codes in sorted order, blanks last)
+    child, child_blank = _sorted_codes(episodes["CHILD"])
+    decom_all, dec_all = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
+    year_all = episodes["YEAR"].to_numpy(dtype=np.int64)
+    decom_key = _sort_key(decom_all)
+    dec_key = np.where(np.isnat(dec_all), np.iinfo(np.int64).max, -dec_all.view(np.int64))
+    order = np.lexsort((-year_all, dec_key, decom_key, child))
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[1:] = (child[order][1:] == child[order][:-1]) & (
+        decom_key[order][1:] == decom_key[order][:-1]
+    )
     counts["duplicates"] = int(repeat.sum())
-    frame = frame.take(order[~repeat]).reset_index(drop=True)
-    frame["EPISODE_SOURCE"] = "Original"
+    rows = order[~repeat]
+
+    def neighbours(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Masks: the row has a next / a previous episode of the same child."""
+        same = (child[rows][1:] == child[rows][:-1]) & ~child_blank[rows][1:]
+        return np.append(same, False), np.append(False, same)
 
     # 2. rules 3 and 3A: drop superseded open episodes
-    open_old = frame["_DEC"].isna() & frame["DEC"].isna() & (frame["YEAR"] != latest_year)
-    has_next, has_prev = _neighbours(frame)
-    own_year_end = pd.to_datetime(frame["YEAR"].astype(str) + "-03-31")
-    same_as_next = (
-        has_next
-        & (frame["YEAR"].shift(-1) > frame["YEAR"])
-        & (frame["_DECOM"].shift(-1) <= own_year_end).fillna(False).astype(bool)
-    )
-    same_as_prev = has_prev & (frame["YEAR"].shift(1) > frame["YEAR"])
+    dec_blank = episodes["DEC"].isna().to_numpy()
+    year, decom = year_all[rows], decom_all[rows]
+    open_old = np.isnat(dec_all[rows]) & dec_blank[rows] & (year != latest_year)
+    has_next, has_prev = neighbours(rows)
+    later_next = has_next & (_shifted(year, -1, 0) > year)
+    later_prev = has_prev & (_shifted(year, 1, 0) > year)
+    own_year_end = _march_31(year)
+    same_as_next = later_next & (_shifted(decom, -1, _NAT) <= own_year_end)
+    same_as_prev = later_prev.copy()
     for column in _DETAIL_COLUMNS:
-        same_as_next &= _same(frame[column], frame[column].shift(-1))
-        same_as_prev &= _same(frame[column], frame[column].shift(1))
+        codes = encode(episodes[column])[0][rows]  # equal codes: equal text, or both blank
+        same_as_next &= codes == _shifted(codes, -1, -2)
+        same_as_prev &= codes == _shifted(codes, 1, -2)
     rule3 = open_old & (same_as_next | same_as_prev)
-    rule3a = open_old & ~rule3 & has_prev & (frame["YEAR"].shift(1) > frame["YEAR"])
+    rule3a = open_old & ~rule3 & later_prev
     counts["rule_3"] = int(rule3.sum())
     counts["rule_3a"] = int(rule3a.sum())
-    frame = frame[~(rule3 | rule3a)].reset_index(drop=True)
+    rows = rows[~(rule3 | rule3a)]
 
     # rules 1, 1A, 2: close the remaining open episodes of older returns
-    open_old = frame["_DEC"].isna() & frame["DEC"].isna() & (frame["YEAR"] != latest_year)
-    has_next, _ = _neighbours(frame)
-    next_decom = frame["_DECOM"].shift(-1).where(has_next)
-    next_rne = frame["RNE"].shift(-1).where(has_next)
-    own_year_end = pd.to_datetime(frame["YEAR"].astype(str) + "-03-31")
+    year, decom, dec = year_all[rows], decom_all[rows], dec_all[rows].copy()
+    open_old = np.isnat(dec) & dec_blank[rows] & (year != latest_year)
+    has_next, _ = neighbours(rows)
+    next_decom = np.where(has_next, _shifted(decom, -1, _NAT), _NAT)
+    next_s = has_next & _shifted(_isin_text(episodes["RNE"], ("S",))[rows], -1, False)
+    next_move = _shifted(_isin_text(episodes["RNE"], ("P", "B", "T", "U"))[rows], -1, False)
+    own_year_end = _march_31(year)
     rule2 = open_old & ~has_next
-    rule1a = open_old & has_next & (next_rne == "S").fillna(False).astype(bool)
+    rule1a = open_old & next_s
     rule1 = open_old & has_next & ~rule1a
-    day_before = next_decom - pd.Timedelta(days=1)
-    frame.loc[rule1, "_DEC"] = next_decom[rule1]
-    frame.loc[rule1a, "_DEC"] = np.minimum(own_year_end[rule1a], day_before[rule1a])
-    frame.loc[rule2, "_DEC"] = own_year_end[rule2]
-    frame.loc[rule1, "REC"] = "X1"
-    frame.loc[rule1a | rule2, "REC"] = EPISODE_FIX_REC
-    moved = rule1 & next_rne.isin(["P", "B", "T", "U"]).fillna(False).astype(bool)
-    frame.loc[moved, "REASON_PLACE_CHANGE"] = EPISODE_FIX_REASON
-    for mask, rule in ((rule1, "RULE_1"), (rule1a, "RULE_1A"), (rule2, "RULE_2")):
-        frame["EPISODE_SOURCE"] = _add_source(frame["EPISODE_SOURCE"], mask, rule)
+    dec[rule1] = next_decom[rule1]
+    day_before = next_decom[rule1a] - np.timedelta64(1, "D")
+    dec[rule1a] = np.minimum(own_year_end[rule1a], day_before)
+    dec[rule2] = own_year_end[rule2]
+    moved = rule1 & next_move
     counts["rule_1"], counts["rule_1a"], counts["rule_2"] = (
         int(rule1.sum()),
         int(rule1a.sum()),
         int(rule2.sum()),
     )
-    changed = rule1 | rule1a | rule2
 
     # 3. rules 4 and 5: a later return's next episode fixes this one's end
-    has_next, _ = _neighbours(frame)
-    next_decom = frame["_DECOM"].shift(-1).where(has_next)
-    later = has_next & (frame["YEAR"].shift(-1) > frame["YEAR"]) & frame["_DEC"].notna()
-    rule4 = later & (frame["_DEC"] > next_decom).fillna(False).astype(bool)
-    rule5 = (
-        later
-        & ~rule4
-        & (frame["REC"] == "X1").fillna(False).astype(bool)
-        & (frame["_DEC"] < next_decom).fillna(False).astype(bool)
-    )
-    frame.loc[rule4 | rule5, "_DEC"] = next_decom[rule4 | rule5]
-    for mask, rule in ((rule4, "RULE_4"), (rule5, "RULE_5")):
-        frame["EPISODE_SOURCE"] = _add_source(frame["EPISODE_SOURCE"], mask, rule)
+    is_x1 = _isin_text(episodes["REC"], ("X1",))[rows]
+    is_x1 = (is_x1 & ~(rule1a | rule2)) | rule1  # REC as rules 1, 1A and 2 left it
+    later = has_next & (_shifted(year, -1, 0) > year) & ~np.isnat(dec)
+    rule4 = later & (dec > next_decom)
+    rule5 = later & ~rule4 & is_x1 & (dec < next_decom)
+    dec[rule4 | rule5] = next_decom[rule4 | rule5]
     counts["rule_4"], counts["rule_5"] = int(rule4.sum()), int(rule5.sum())
-    changed |= rule4 | rule5
+    changed = rule1 | rule1a | rule2 | rule4 | rule5
 
-    frame.loc[changed, "DEC"] = format_dates(frame.loc[changed, "_DEC"])
-    return frame.drop(columns=["_DECOM", "_DEC"]), counts
+    frame = episodes.take(rows).reset_index(drop=True)
+    first_rule = np.select([rule1, rule1a, rule2], [1, 2, 3], 0)
+    second_rule = np.select([rule4, rule5], [1, 2], 0)
+    labels = np.array(
+        [
+            " | ".join(r for r in (a, b) if r) or "Original"
+            for a in ("", "RULE_1", "RULE_1A", "RULE_2")
+            for b in ("", "RULE_4", "RULE_5")
+        ],
+        dtype=object,
+    )
+    frame["EPISODE_SOURCE"] = pd.Series(labels[first_rule * 3 + second_rule], dtype="str")
+    if changed.any():
+        frame.loc[changed, "DEC"] = format_dates(pd.Series(dec[changed])).to_numpy()
+    if (rule1 | rule1a | rule2).any():
+        frame.loc[rule1, "REC"] = "X1"
+        frame.loc[rule1a | rule2, "REC"] = EPISODE_FIX_REC
+    if moved.any():
+        frame.loc[moved, "REASON_PLACE_CHANGE"] = EPISODE_FIX_REASON
+    return frame, counts
+
+
+def _isin_text(values: pd.Series, texts: Sequence[str]) -> np.ndarray:
+    """Whether each cell is one of ``texts`` (worked out on the column's distinct values)."""
+    codes, uniques = encode(values)
+    value_set = pa.array(list(texts), pa.large_string())
+    found = pc.fill_null(pc.is_in(uniques, value_set=value_set), False)
+    found = found.to_numpy(zero_copy_only=False)
+    return np.append(found, False)[codes]
 
 
 def combine_returns(returns: Sequence[Return]) -> History:
@@ -1417,7 +1447,7 @@ def combine_returns(returns: Sequence[Return]) -> History:
         if combined is None:
             continue
         if table == "Episodes":
-            bad = parse_dates(combined["DECOM"]).isna()
+            bad = np.isnat(date_values(combined["DECOM"]))
             if bad.any():
                 warnings.append(
                     f"{int(bad.sum())} Episodes rows without a valid DECOM were left out of the "
@@ -1428,8 +1458,7 @@ def combine_returns(returns: Sequence[Return]) -> History:
         elif table == "Header":
             # each child's row from the latest return (the first such row), sorted by CHILD
             # (blank last): one stable lexsort on integer keys instead of sorting the text
-            child, _ = pd.factorize(combined["CHILD"], sort=True)
-            child = np.where(child < 0, np.iinfo(np.int64).max, child)
+            child, _ = _sorted_codes(combined["CHILD"])
             year = -combined["YEAR"].to_numpy(dtype=np.int64)
             order = np.lexsort((np.arange(len(child)), year, child))
             child = child[order]

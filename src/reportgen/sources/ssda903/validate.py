@@ -179,7 +179,7 @@ class _Collector:
         self.year = scan.year
         self.tables = scan.tables
         self.problems: list[Problem] = []
-        self.cache: dict[object, np.ndarray] = {}
+        self.cache: dict[str, object] = {}
 
     def file(self, table: str) -> str:
         return self.scan.files[table].name
@@ -228,20 +228,32 @@ class _Collector:
                 )
             )
 
+    def child_codes(self, table: str) -> np.ndarray:
+        """For each row of ``table``: its CHILD's number (-1 when blank), one numbering for every
+        table of the return, the Header's children first (in order of first appearance); worked
+        out in one pass over every CHILD column."""
+        if "child_codes" not in self.cache:
+            names = sorted(self.tables, key=lambda name: name != "Header")
+            arrays = [self.tables[name]["CHILD"].array.__arrow_array__() for name in names]
+            joined = pa.chunked_array(
+                [chunk for array in arrays for chunk in array.chunks], pa.large_string()
+            )
+            encoded = joined.dictionary_encode().combine_chunks().indices
+            codes = pc.fill_null(encoded, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+            bounds = np.cumsum([0] + [len(array) for array in arrays])
+            found = {
+                name: codes[a:b] for name, a, b in zip(names, bounds, bounds[1:], strict=False)
+            }
+            header = found.get("Header", np.zeros(0, dtype=np.int64))
+            self.cache["n_header_children"] = int(header.max()) + 1 if len(header) else 0
+            self.cache["child_codes"] = found  # type: ignore[assignment]
+        return self.cache["child_codes"][table]  # type: ignore[index]
+
     def header_child(self, table: str) -> np.ndarray:
         """For each row of ``table``: its CHILD's number among the Header's CHILD ids (in order
         of first appearance), -1 when blank or not in the Header."""
-        key = ("header_child", table)
-        if key not in self.cache:
-            header_codes, header_ids = encode(self.tables["Header"]["CHILD"])
-            if table == "Header":
-                found = header_codes
-            else:
-                codes, ids = encode(self.tables[table]["CHILD"])
-                at = pc.fill_null(pc.index_in(ids, value_set=header_ids), -1)
-                found = np.append(at.to_numpy(zero_copy_only=False).astype(np.int64), -1)[codes]
-            self.cache[key] = found
-        return self.cache[key]
+        codes = self.child_codes(table)
+        return np.where(codes < self.cache["n_header_children"], codes, -1)
 
     def header_rows(self, table: str) -> np.ndarray:
         """For each row of ``table``: the position in the Header of the first row of its CHILD
@@ -486,14 +498,22 @@ def _check_codes(c: _Collector) -> None:
         )
 
 
-def _key_groups(frame: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
-    """Group number of each row's key (blank values form groups too, as ``groupby(...,
-    dropna=False)``), from the key columns' integer codes."""
-    combined = np.zeros(len(frame), dtype=np.int64)
-    for key in keys:
-        codes_, uniques = encode(frame[key])
-        combined = combined * (len(uniques) + 1) + (codes_ + 1)
-        combined, _ = pd.factorize(combined)  # keeps the numbers small
+def _key_codes(c: _Collector, table: str) -> list[np.ndarray]:
+    """Integer codes (-1 for blanks) of each key column of ``table``."""
+    frame = c.tables[table]
+    return [
+        c.child_codes(table) if key == "CHILD" else encode(frame[key])[0]
+        for key in KEY_COLUMNS[table]
+    ]
+
+
+def _key_groups(codes: Sequence[np.ndarray]) -> np.ndarray:
+    """Group number of each row's key, in order of first appearance (blank values form groups
+    too, as ``groupby(..., dropna=False)``), from the key columns' integer codes."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for column in codes:
+        combined = combined * (int(column.max(initial=-1)) + 2) + (column + 1)
+        combined, _ = pd.factorize(combined)  # numbered in order of first appearance
     return np.asarray(combined, dtype=np.int64)
 
 
@@ -517,7 +537,8 @@ def _check_duplicates(c: _Collector) -> set[int]:
         if frame.empty:
             continue
         keys = list(KEY_COLUMNS[table])
-        groups = _key_groups(frame, keys)
+        key_codes = _key_codes(c, table)
+        groups = _key_groups(key_codes)
         rows = frame.index.to_numpy(dtype=np.int64)
         key_first_rows = _group_min(groups, rows)
         shared = np.bincount(groups)[groups] > 1
@@ -539,8 +560,8 @@ def _check_duplicates(c: _Collector) -> set[int]:
             "duplicate",
         )
         complete = np.ones(len(frame), dtype=bool)
-        for key in keys:
-            complete &= encode(frame[key])[0] >= 0
+        for codes_ in key_codes:
+            complete &= codes_ >= 0
         key_first = pd.Series(key_first_rows, index=frame.index)
         again = _series(complete & (rows != key_first_rows) & ~repeated_rows, frame)
         described = " + ".join(keys)
@@ -567,7 +588,7 @@ def _check_children(c: _Collector) -> None:
         if table == "Header":
             continue
         found = c.header_child(table)
-        missing = (encode(frame["CHILD"])[0] >= 0) & (found < 0)
+        missing = (c.child_codes(table) >= 0) & (found < 0)
         c.add(
             table,
             _series(missing, frame),
@@ -668,7 +689,7 @@ def _check_episodes(c: _Collector, skip: set[int]) -> None:
     # on integer codes: one stable lexsort, neighbours compared as arrays
     decom_v, dec_v = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
     usable = ~np.isnat(decom_v) & ~episodes.index.isin(list(skip))
-    child = encode(episodes["CHILD"])[0]
+    child = c.child_codes("Episodes")
     at = np.flatnonzero(usable)
     order = at[np.lexsort((decom_v[at].view(np.int64), child[at]))]
     child, decom_s, dec_s = child[order], decom_v[order], dec_v[order]
