@@ -4,11 +4,14 @@
     each of the four notebooks of a report), one report after another, then the assembly
     in-process (the same ``build_report`` + ``write_report``; no HTML export, no run.json: the
     naive side does strictly less work);
-(b) ``reportgen reports``: worker processes each keeping one kernel.
+(b) ``reportgen reports``: worker processes each keeping one kernel;
+(c) ``make report`` once per authority (warm environment: the venv stamp is taken as up to date,
+    ``make -o``), one after another: what an analyst's loop over ``make`` does.
 
-Both write the same reports (the .docx are compared byte for byte). Prints wall time, CPU time
-(this process's children: less sensitive to other load on the machine), the ratio and the
-notebooks per minute, then the time per stage of (b) from the reports' run.json.
+All three write the same reports (the .docx are compared byte for byte). Prints wall time, CPU
+time (this process's children: less sensitive to other load on the machine), the ratios (a)/(b)
+and (c)/(b) and the notebooks per minute, then the time per stage of (b) from the reports'
+run.json. ``--skip-naive`` leaves (a) out.
 
 ``--all`` instead times every authority for one period with ``reportgen reports`` and reports
 peak memory per worker and kernel, and whether memory grows from the first reports of a worker
@@ -18,6 +21,7 @@ Run from the project root (not part of the test suite)::
 
     .venv/bin/python bench/batch.py                 # 22 authorities, 2 workers
     .venv/bin/python bench/batch.py --all           # all 153 authorities, one period
+    .venv/bin/python bench/batch.py --skip-naive    # (c) and (b) only
 """
 
 from __future__ import annotations
@@ -101,6 +105,15 @@ def naive(codes: list[str], period: str, out: Path) -> None:
         write_report(report, folder / report_filename(params))
 
 
+def make_reports(codes: list[str], period: str, out: Path) -> None:
+    """(c): ``make report`` once per authority, one after another."""
+    stamp = BIN.parent / ".reportgen-installed"
+    for code in codes:
+        command = ["make", "-s", "-o", str(stamp), "report", f"AUTHORITY={code}"]
+        command += [f"PERIOD={period}", f"OUT={out}", f"VENV={BIN.parent}"]
+        subprocess.run(command, check=True, capture_output=True)
+
+
 def batch(codes: list[str] | None, period: str, out: Path, workers: int) -> dict:
     """(b): ``reportgen reports``; returns its batch.json."""
     command = [str(BIN / "reportgen"), "reports", "--period", period, "--out", str(out)]
@@ -137,34 +150,47 @@ def _stages(out: Path) -> dict[str, float]:
     return {stage: statistics.mean(values) for stage, values in sorted(timings.items())}
 
 
-def compare(count: int, period: str, workers: int) -> None:
+def compare(count: int, period: str, workers: int, skip_naive: bool = False) -> None:
+    """Time (a), (c) and (b) on the same authorities and print the table and ratios."""
     codes = _authorities(count, period)
     reports, notebooks = len(codes), NOTEBOOKS * len(codes)
     print(f"{reports} authorities, {period}, {notebooks} notebooks, {os.cpu_count()} cores")
+    print(f"load average at start: {_load()}")
+    rows: dict[str, tuple[float, float]] = {}
+    digests: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        naive_out, batch_out = Path(tmp) / "naive", Path(tmp) / "batch"
-        a_wall, a_cpu = _timed(
-            "(a) papermill CLI per notebook", lambda: naive(codes, period, naive_out)
-        )
-        b_wall, b_cpu = _timed(
-            f"(b) reportgen reports, {workers} workers",
-            lambda: batch(codes, period, batch_out, workers),
-        )
-        same = _docx_digests(naive_out) == _docx_digests(batch_out)
-        stages = _stages(batch_out)
+        runs = [
+            ("(a) papermill CLI per notebook", "naive", naive),
+            ("(c) make report per authority", "make", make_reports),
+            (
+                f"(b) reportgen reports, {workers} workers",
+                "batch",
+                lambda c, p, o: batch(c, p, o, workers),
+            ),
+        ]
+        for label, name, run in runs:
+            if skip_naive and name == "naive":
+                continue
+            out = Path(tmp) / name
+            rows[label] = _timed(label, lambda run=run, out=out: run(codes, period, out))
+            digests[label] = _docx_digests(out)
+        stages = _stages(Path(tmp) / "batch")
+    print(f"load average at end: {_load()}")
     print()
     print("| | wall (s) | CPU (s) | notebooks/min | s per report |")
     print("|---|---:|---:|---:|---:|")
-    for label, wall, cpu in (
-        ("(a) naive", a_wall, a_cpu),
-        ("(b) reportgen reports", b_wall, b_cpu),
-    ):
+    for label, (wall, cpu) in rows.items():
         print(
             f"| {label} | {wall:.1f} | {cpu:.1f} | {notebooks / wall * 60:.0f} | {wall / reports:.2f} |"
         )
     print()
-    print(f"ratio (a)/(b): {a_wall / b_wall:.1f}x wall, {a_cpu / b_cpu:.1f}x CPU")
-    print(f"identical .docx from (a) and (b): {same}")
+    b_label = runs[-1][0]
+    b_wall, b_cpu = rows[b_label]
+    for label, (wall, cpu) in rows.items():
+        if label != b_label:
+            print(f"ratio {label[:3]}/(b): {wall / b_wall:.1f}x wall, {cpu / b_cpu:.1f}x CPU")
+    same = all(d == digests[b_label] for d in digests.values())
+    print(f"identical .docx from every way: {same}")
     print(
         "(b) mean seconds per report and stage (run.json): "
         + ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
@@ -218,13 +244,14 @@ def main() -> None:
     parser.add_argument("--period", default="2024-25")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--all", action="store_true", help="every authority, (b) only")
+    parser.add_argument("--skip-naive", action="store_true", help="leave out (a)")
     args = parser.parse_args()
     os.chdir(ROOT)
     shutil.which("papermill", path=str(BIN)) or sys.exit(f"papermill not found in {BIN}")
     if args.all:
         all_authorities(args.period, args.workers)
     else:
-        compare(args.authorities, args.period, args.workers)
+        compare(args.authorities, args.period, args.workers, args.skip_naive)
 
 
 if __name__ == "__main__":

@@ -164,3 +164,33 @@ def test_one_client_per_kernel_and_prompt_shutdown(tmp_path, monkeypatch, probe_
         time.sleep(0.1)
     else:
         pytest.fail("the kernel is still running after shutdown")
+
+
+GC_PROBE = """\
+import gc as _gc, json as _json, weakref as _weakref
+class _Cycle:
+    pass
+_a = _Cycle()
+_a.me = _a
+_ref = _weakref.ref(_a)
+del _a
+_gc.collect()
+with open(PATH, "w") as _f:
+    _json.dump({"frozen": _gc.get_freeze_count(), "collected": _ref() is None}, _f)
+"""
+
+
+def test_clearing_freezes_the_long_lived_objects_once_and_still_collects(tmp_path):
+    with ReusableKernel() as kernel:
+        assert kernel.execute(WARM)
+        kernel.clear()  # the first clear freezes what the imports left
+        first = tmp_path / "first.json"
+        assert kernel.execute(GC_PROBE.replace("PATH", repr(str(first))))
+        kernel.clear()  # later ones do not freeze again (what a report leaves is collected)
+        second = tmp_path / "second.json"
+        assert kernel.execute(GC_PROBE.replace("PATH", repr(str(second))))
+    first_state, second_state = (json.loads(p.read_text()) for p in (first, second))
+    assert first_state["frozen"] > 10_000  # modules, classes, caches
+    # not frozen again (frozen objects no longer used are still freed: the count may fall)
+    assert second_state["frozen"] <= first_state["frozen"]
+    assert first_state["collected"] and second_state["collected"]  # new cycles still freed

@@ -581,3 +581,89 @@ def test_money_variants():
     assert money_a_year(3_700_000) == "£3.7 million a year"
     with pytest.raises(ValueError):
         money(math.nan)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-process memos: never a result of a table or file that has changed
+# --------------------------------------------------------------------------------------------
+
+
+def _replaced_table(monkeypatch, name: str, change) -> pd.DataFrame:
+    """Make ``load_table(name)`` return a changed copy of the published table (as after the
+    file was edited and read again), other tables as published."""
+    original = costs_module.load_table
+    changed = change(original(name).copy())
+    monkeypatch.setattr(
+        costs_module, "load_table", lambda table: changed if table == name else original(table)
+    )
+    return changed
+
+
+def test_england_memo_follows_a_reloaded_national_table(monkeypatch):
+    before = england_type_by_provider("2023-24")
+    assert england_type_by_provider("2023-24") is not before  # each caller has its own copy
+    before.loc["foster", "own_la"] = -1.0  # a caller's change stays its own
+    assert england_type_by_provider("2023-24").loc["foster", "own_la"] == 33_580
+
+    def double(frame: pd.DataFrame) -> pd.DataFrame:
+        frame["number"] = frame["number"] * 2
+        return frame
+
+    _replaced_table(monkeypatch, costs_module.NATIONAL_TABLE, double)
+    assert england_type_by_provider("2023-24").loc["foster", "own_la"] == 2 * 33_580
+    seed = england_type_by_provider("2023-24", as_seed=True)
+    assert seed.loc["foster", "own_la"] == 2 * 33_580
+    monkeypatch.undo()
+    assert england_type_by_provider("2023-24").loc["foster", "own_la"] == 33_580
+
+
+def test_estimate_memo_follows_a_reloaded_authority_table(monkeypatch):
+    published = estimated_type_by_provider("855", "2024-25")
+    assert published.to_numpy().sum() == pytest.approx(694)
+    again = estimated_type_by_provider("855", "2024-25")
+    assert again is not published and again.equals(published)
+    assert again.attrs == published.attrs
+
+    def twice_the_children(frame: pd.DataFrame) -> pd.DataFrame:
+        rows = (frame["old_la_code"] == "855") & (frame["time_period"] == 2025)
+        frame.loc[rows, "children_count"] = frame.loc[rows, "children_count"] * 2
+        return frame
+
+    _replaced_table(monkeypatch, costs_module.LA_TABLE, twice_the_children)
+    assert estimated_type_by_provider("855", "2024-25").to_numpy().sum() == pytest.approx(1388)
+    monkeypatch.undo()
+    assert estimated_type_by_provider("855", "2024-25").to_numpy().sum() == pytest.approx(694)
+
+
+def test_authority_look_up_matches_a_scan_of_the_table():
+    frame = costs_module.load_table(costs_module.LA_TABLE)
+    la = frame[frame["geographic_level"] == "Local authority"]
+    for code in ("855", "E10000018", "e10000018", "leicestershire", " Rutland "):
+        key = code.strip()
+        expected = la[
+            (la["old_la_code"].astype(str) == key)
+            | (la["new_la_code"].astype(str).str.upper() == key.upper())
+            | (la["la_name"].astype(str).str.casefold() == key.casefold())
+        ]
+        assert costs_module._authority_rows(frame, code).equals(expected)
+    for code in ("E10000018", "E92000001", "nowhere"):
+        assert costs_module.rows_for_code(frame, code).equals(frame[frame["new_la_code"] == code])
+    changed = frame.copy()
+    changed["new_la_code"] = changed["new_la_code"].replace("E10000018", "E99999999")
+    assert costs_module.rows_for_code(changed, "E10000018").empty  # another table, another index
+    assert len(costs_module.rows_for_code(changed, "E99999999")) > 0
+
+
+def test_costs_yaml_edited_is_read_again(tmp_path):
+    path = tmp_path / "costs.yaml"
+    document = yaml.safe_load(COSTS_YAML.read_text(encoding="utf-8"))
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    first = load_costs(path)
+    assert load_costs(path).entries == first.entries
+    placement_type, by_provider = next(iter(document["costs"].items()))
+    provider, figure = next((p, f) for p, f in by_provider.items() if f.get("weekly"))
+    figure["weekly"] = figure["weekly"] + 100
+    path.write_text(yaml.safe_dump(document), encoding="utf-8")
+    edited = load_costs(path)
+    assert edited.entries[(placement_type, provider)].weekly == figure["weekly"]
+    assert first.entries[(placement_type, provider)].weekly == figure["weekly"] - 100

@@ -238,3 +238,72 @@ def test_quarter_tables_name_the_day_and_the_years_they_cover():
     assert _trend_words([four]) == "trend 2020-21 to 2023-24, whole years"
     five = four.model_copy(update={"trend": {**four.trend, "2024-25": 1}})
     assert _trend_words([five]) == "five-year trend"
+
+
+# --- per-process memos: never a result of a table that has changed --------------------------
+def test_published_breakdown_follows_a_reloaded_table(monkeypatch):
+    from reportgen.analysis import drivers as dr
+    from reportgen.report import narrative_context as nc
+
+    table = dr.CHARACTERISTICS_TABLE
+    original = nc.load_table
+    frame = original(table)
+    expected = frame[
+        (frame["new_la_code"].astype(str) == "E10000018")
+        & (frame["time_period"] == 2025)
+        & (frame["characteristic"] == "Unaccompanied asylum-seeking children")
+    ]
+    published = nc._published_breakdown(
+        table, "E10000018", "Unaccompanied asylum-seeking children", 2025
+    )
+    assert published == {
+        str(k): float(v)
+        for k, v in zip(expected["breakdown"], expected["children_count"], strict=True)
+    }
+    published["Total"] = -1.0  # a caller's change stays its own
+    assert (
+        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 2025)[
+            "Total"
+        ]
+        != -1.0
+    )
+    assert (
+        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 1990)
+        is None
+    )
+
+    changed = frame.copy()
+    changed["children_count"] = changed["children_count"] + 1
+    monkeypatch.setattr(nc, "load_table", lambda name: changed if name == table else original(name))
+    again = nc._published_breakdown(
+        table, "E10000018", "Unaccompanied asylum-seeking children", 2025
+    )
+    assert again is not None
+    assert (
+        again["Total"] == float(expected.set_index("breakdown").at["Total", "children_count"]) + 1
+    )
+    monkeypatch.undo()
+    assert (
+        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 2025)[
+            "Total"
+        ]
+        == again["Total"] - 1
+    )
+
+
+def test_published_cells_follow_the_published_values(monkeypatch):
+    from reportgen.indicators import published
+    from reportgen.report import narrative_context as nc
+
+    cells = nc._published_cells()
+    assert nc._published_cells() is cells  # built once per process
+    values = published.published_values()
+    row = values[values["value"].notna()].iloc[0]
+    key = (row["indicator"], row["new_la_code"], int(row["year"]))
+    assert cells[key] == float(row["value"])
+    changed = values.copy()
+    changed["value"] = changed["value"] * 2
+    monkeypatch.setattr(published, "published_values", lambda: changed)
+    assert nc._published_cells()[key] == 2 * float(row["value"])
+    monkeypatch.undo()
+    assert nc._published_cells()[key] == float(row["value"])

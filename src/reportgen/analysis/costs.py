@@ -32,13 +32,15 @@ Conventions
 
 from __future__ import annotations
 
+import copy
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -522,14 +524,123 @@ def _largest_gap(
 # --------------------------------------------------------------------------------------------
 
 
+_T = TypeVar("_T")
+
+
+class _TableMemo:
+    """Results computed from shipped published tables, kept per process while the tables stay the same.
+
+    A batch worker's kernel writes one paper after another, and every paper prices its five-year
+    trend against the same England table and searches the same authority table; these results
+    are kept across papers (the kernel's imported modules survive its ``%reset``). An entry
+    holds the frames it was computed from (:func:`~reportgen.core.tables.load_table`'s cached
+    objects) and is used only while ``load_table`` still returns those same objects, so a table
+    read again (changed on disk and reloaded, or a test's replacement) is never served a result
+    of the old one: the memo is exactly as fresh as ``load_table``. The oldest entries are
+    dropped beyond ``maxsize``.
+
+    Parameters
+    ----------
+    maxsize
+        Entries kept.
+    """
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._entries: OrderedDict[Hashable, tuple[tuple[pd.DataFrame, ...], Any]] = OrderedDict()
+
+    def get(self, key: Hashable, frames: tuple[pd.DataFrame, ...], compute: Callable[[], _T]) -> _T:
+        """The remembered result for ``key`` computed from ``frames``, or ``compute()``.
+
+        Parameters
+        ----------
+        key
+            Everything the result depends on besides the tables.
+        frames
+            The published tables ``compute`` reads, as ``load_table`` returns them now.
+        compute
+            Computes the result (remembered when it returns; its exceptions are raised, not
+            remembered).
+        """
+        found = self._entries.get(key)
+        if found is not None and all(a is b for a, b in zip(found[0], frames, strict=True)):
+            self._entries.move_to_end(key)
+            return found[1]
+        value = compute()
+        self._entries[key] = (frames, value)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.maxsize:
+            self._entries.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        self._entries.clear()
+
+
+_LA_INDEX = _TableMemo(maxsize=2)
+_ENGLAND = _TableMemo(maxsize=32)
+_ESTIMATES = _TableMemo(maxsize=16)
+
+
+def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np.ndarray]]]:
+    """``frame``'s local-authority rows, and their positions by old code, GSS code (upper case)
+    and name (case-folded): built once per loaded table instead of once per look-up."""
+
+    def build() -> tuple[pd.DataFrame, dict[str, dict[str, np.ndarray]]]:
+        la = frame[frame["geographic_level"] == "Local authority"]
+        keys = {
+            "old": la["old_la_code"].astype(str),
+            "new": la["new_la_code"].astype(str).str.upper(),
+            "name": la["la_name"].astype(str).str.casefold(),
+        }
+        index: dict[str, dict[str, np.ndarray]] = {}
+        for kind, values in keys.items():
+            positions: dict[str, list[int]] = {}
+            for position, value in enumerate(values.to_numpy(dtype=object)):
+                if not pd.isna(value):
+                    positions.setdefault(str(value), []).append(position)
+            index[kind] = {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
+        return la, index
+
+    return _LA_INDEX.get("la_index", (frame,), build)
+
+
+_CODE_INDEX = _TableMemo(maxsize=2)
+
+
+def rows_for_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """``frame[frame["new_la_code"] == code]`` (every level, in the table's order), from an index
+    of ``frame``'s rows by ONS code built once per loaded table.
+
+    Parameters
+    ----------
+    frame
+        A published table with a ``new_la_code`` column (as ``load_table`` returns it).
+    code
+        An ONS code, exactly as published (``"E10000018"``).
+    """
+
+    def build() -> dict[str, np.ndarray]:
+        positions: dict[str, list[int]] = {}
+        for position, value in enumerate(frame["new_la_code"].to_numpy(dtype=object)):
+            if isinstance(value, str):
+                positions.setdefault(value, []).append(position)
+        return {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
+
+    index = _CODE_INDEX.get("new_la_code", (frame,), build)
+    return frame.iloc[index.get(code, np.array([], dtype=np.intp))]
+
+
 def _authority_rows(frame: pd.DataFrame, authority_code: str) -> pd.DataFrame:
     code = str(authority_code).strip()
-    la = frame[frame["geographic_level"] == "Local authority"]
-    hit = la[
-        (la["old_la_code"].astype(str) == code)
-        | (la["new_la_code"].astype(str).str.upper() == code.upper())
-        | (la["la_name"].astype(str).str.casefold() == code.casefold())
-    ]
+    la, index = _la_index(frame)
+    empty = np.array([], dtype=np.intp)
+    positions = np.union1d(
+        np.union1d(index["old"].get(code, empty), index["new"].get(code.upper(), empty)),
+        index["name"].get(code.casefold(), empty),
+    )
+    hit = la.iloc[positions]
     if hit.empty:
         raise ValueError(
             f"authority {authority_code!r} not found in {LA_TABLE}: give a 3-digit DfE code "
@@ -621,9 +732,19 @@ def england_type_by_provider(year: int | str, *, as_seed: bool = False) -> pd.Da
     -------
     pandas.DataFrame
         Placement types (rows, :data:`PUBLISHED_TYPES`) x providers (columns, :data:`PROVIDERS`).
+        Computed once per process for each year (while the published table is the same) and
+        copied for each caller.
     """
     period = reporting_year(year)
     frame = load_table(NATIONAL_TABLE)
+    table = _ENGLAND.get(
+        (period, bool(as_seed)), (frame,), lambda: _england_table(frame, period, as_seed=as_seed)
+    )
+    return table.copy()
+
+
+def _england_table(frame: pd.DataFrame, period: int, *, as_seed: bool) -> pd.DataFrame:
+    """:func:`england_type_by_provider` from the national table ``frame``."""
     part = frame[frame["time_period"] == period]
     if part.empty:
         raise ValueError(
@@ -689,7 +810,26 @@ def estimated_type_by_provider(
         ``old_la_code``, ``new_la_code``, ``year``, ``seed_year``, ``margins`` (the published
         margins as dicts, ``None`` where suppressed, and markers), ``filled`` (values given to suppressed margin entries) and the
         :func:`ipf_estimate` attributes.
+
+    Notes
+    -----
+    A paper asks for its own year twice (its costs and its five-year trend): the last estimates
+    are kept per process while the published tables are the same, and copied for each caller.
     """
+    key = (authority_code, year, seed_year, tol, max_iter)
+    frames = (load_table(LA_TABLE), load_table(NATIONAL_TABLE))
+    fitted = _ESTIMATES.get(
+        key,
+        frames,
+        lambda: _estimate(authority_code, year, seed_year=seed_year, tol=tol, max_iter=max_iter),
+    )
+    return fitted.copy()
+
+
+def _estimate(
+    authority_code: str, year: int | str, *, seed_year: int | str | None, tol: float, max_iter: int
+) -> pd.DataFrame:
+    """:func:`estimated_type_by_provider`, computed."""
     published = published_margins(authority_code, year)
     period = published["time_period"]
     if pd.isna(published["total"]):
@@ -1083,6 +1223,22 @@ def _read_entries(
     return entries
 
 
+_YAML_DOCUMENTS: OrderedDict[str, Any] = OrderedDict()
+
+
+def _yaml_document(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed once per process for each text (a fresh copy each time).
+
+    Keyed on the text itself, so an edited ``costs.yaml`` is parsed again; the report runner
+    checks the costs before running the notebooks and the forecast notebook reads them again.
+    """
+    if text not in _YAML_DOCUMENTS:
+        _YAML_DOCUMENTS[text] = yaml.safe_load(text)
+        while len(_YAML_DOCUMENTS) > 4:
+            _YAML_DOCUMENTS.popitem(last=False)
+    return copy.deepcopy(_YAML_DOCUMENTS[text])
+
+
 def load_costs(
     path: str | Path,
     overrides: Mapping[str, Any] | None = None,
@@ -1120,7 +1276,7 @@ def load_costs(
     path = Path(path)
     file = str(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = _yaml_document(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CostsError(f"{file}: file not found") from None
     except yaml.YAMLError as error:

@@ -7,7 +7,6 @@ figure (it says the figure is unavailable instead). Templates call them as ``{{ 
 from __future__ import annotations
 
 import math
-from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -228,36 +227,101 @@ PERCENT_BASES = {
 leavers")."""
 
 
-@cache
+_CELLS: dict[str, tuple[pd.DataFrame, dict[tuple[str, str, int], float]]] = {}
+
+
 def _published_cells() -> dict[tuple[str, str, int], float]:
-    """``(indicator, ONS code, year) -> value`` of every published figure (missing left out)."""
-    frame = published.published_values()
-    frame = frame[frame["value"].notna()]
+    """``(indicator, ONS code, year) -> value`` of every published figure (missing left out).
+
+    Built once per process from :func:`~reportgen.indicators.published.published_values`, and
+    again whenever that returns another frame (its cache cleared, an indicator added).
+    """
+    values = published.published_values()
+    found = _CELLS.get("cells")
+    if found is not None and found[0] is values:
+        return found[1]
+    frame = values[values["value"].notna()]
     keys = zip(frame["indicator"], frame["new_la_code"], frame["year"].astype(int), strict=True)
-    return dict(zip(keys, frame["value"].astype(float), strict=True))
+    cells = dict(zip(keys, frame["value"].astype(float), strict=True))
+    _CELLS["cells"] = (values, cells)
+    return cells
 
 
-@cache
+DRIVER_TABLES = (
+    dr.CHARACTERISTICS_TABLE,
+    dr.STARTED_TABLE,
+    dr.CEASED_TABLE,
+    CARE_LEAVER_ACTIVITY_TABLE,
+)
+"""The published tables the driver sentences read (:meth:`Narrative.drivers`)."""
+
+
+def preload() -> None:
+    """Read what the narrative reads on its first use in a process: the published figures
+    (:func:`_published_cells`) and the driver tables (:data:`DRIVER_TABLES`).
+
+    Both are kept per process, so this changes no result: the report runner calls it in a
+    thread while the notebooks run (``run/report.py``), which takes about a second off the
+    first paper a process writes (``reportgen report``, a re-run). Errors are left for the
+    assembly to raise, with its own message.
+    """
+    try:
+        _published_cells()
+        for table in DRIVER_TABLES:
+            load_table(table)
+    except Exception:  # noqa: BLE001, S110 - the assembly reads them again and says what failed
+        pass
+
+
+_BREAKDOWN_MEMO_SIZE = 512
+_BREAKDOWN_MEMO: dict[tuple[str, str, str, int], tuple[pd.DataFrame, dict[str, float] | None]] = {}
+_AUTHORITY_ROWS: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _authority_table_rows(frame: pd.DataFrame, table: str, authority_code: str) -> pd.DataFrame:
+    """``frame``'s rows for one authority (ONS code), kept while ``frame`` is the table loaded:
+    a paper asks for several breakdowns and years of the same authority."""
+    found = _AUTHORITY_ROWS.get((table, authority_code))
+    if found is not None and found[0] is frame:
+        return found[1]
+    rows = frame[frame["new_la_code"].astype(str) == authority_code]
+    if len(_AUTHORITY_ROWS) >= 8:  # a worker writes one authority after another
+        _AUTHORITY_ROWS.clear()
+    _AUTHORITY_ROWS[(table, authority_code)] = (frame, rows)
+    return rows
+
+
 def _published_breakdown(
     table: str, authority_code: str, characteristic: str, year: int
 ) -> dict[str, float] | None:
     """One authority's published counts of one breakdown in a year (group -> count, NaN where
     withheld), ``None`` when there are no rows. Care-leaver tables split by ``care_leaver_age``
-    (the ``characteristic`` is then the age, "19 to 21 years")."""
+    (the ``characteristic`` is then the age, "19 to 21 years").
+
+    Remembered per process while the table loaded (:func:`~reportgen.core.tables.load_table`)
+    is the one it was read from.
+    """
     frame = load_table(table)
+    key = (table, authority_code, characteristic, year)
+    found = _BREAKDOWN_MEMO.get(key)
+    if found is not None and found[0] is frame:
+        return None if found[1] is None else dict(found[1])
     by, count = (
         ("care_leaver_age", "care_leaver_count")
         if "care_leaver_age" in frame.columns
         else ("characteristic", "children_count")
     )
-    rows = frame[
-        (frame["new_la_code"].astype(str) == authority_code)
-        & (frame["time_period"] == year)
-        & (frame[by] == characteristic)
-    ]
-    if rows.empty:
-        return None
-    return {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
+    authority = _authority_table_rows(frame, table, authority_code)
+    rows = authority[(authority["time_period"] == year) & (authority[by] == characteristic)]
+    result = (
+        None
+        if rows.empty
+        else {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
+    )
+    if len(_BREAKDOWN_MEMO) >= _BREAKDOWN_MEMO_SIZE:
+        _BREAKDOWN_MEMO.clear()
+    _BREAKDOWN_MEMO[key] = (frame, result)
+    return None if result is None else dict(result)
 
 
 def second_driver(driver: dr.Driver, labels: dict[str, str]) -> str:

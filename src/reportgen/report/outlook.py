@@ -331,11 +331,15 @@ def _provider_shares(rows: pd.DataFrame) -> dict[str, float] | None:
     return shares
 
 
+def _in_period(rows: pd.DataFrame, period: int) -> pd.DataFrame:
+    return rows[rows["time_period"] == period]
+
+
 def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     """Shares of children by provider: the authority over five years, England and neighbours."""
     frame = load_table(LA_TABLE)
     period = fc.time_period(year)
-    own_rows = frame[frame["new_la_code"] == params.authority_code]
+    own_rows = cst.rows_for_code(frame, params.authority_code)
     trend = {}
     for y in sorted(own_rows["time_period"].unique()):
         if int(y) <= period:
@@ -345,7 +349,7 @@ def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     neighbours = [
         s
         for code in params.statistical_neighbours
-        if (s := _provider_shares(this[this["new_la_code"] == code])) is not None
+        if (s := _provider_shares(_in_period(cst.rows_for_code(frame, code), period))) is not None
     ]
     average = {}
     for key in cst.PROVIDERS:

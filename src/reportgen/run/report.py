@@ -45,7 +45,7 @@ from reportgen.core.paths import DATA_DIR, NOTEBOOKS_DIR, TEMPLATES_DIR
 from reportgen.core.redact import redact
 from reportgen.docx import list_comments, write_report
 from reportgen.model import Report
-from reportgen.report import data_quality
+from reportgen.report import data_quality, narrative_context
 from reportgen.report.assemble import build_report
 from reportgen.report.notebook_api import FAMILIES, read_section
 from reportgen.report.officer_sections import check_required
@@ -546,6 +546,9 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         kernel = ReusableKernel(params.kernel_name)
     html_pool = ThreadPoolExecutor(1) if params.keep_notebooks and previous is None else None
     html: list[Future] = []
+    # what the assembly reads on its first use in a process is read while the notebooks run
+    preload = threading.Thread(target=narrative_context.preload, name="reportgen-preload")
+    preload.start()
     try:
         if previous is not None:  # only officer text or narrative templates changed
             t0 = time.perf_counter()
@@ -563,6 +566,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             if html_pool is not None:  # the HTML is written while the next notebook runs
                 html.append(html_pool.submit(export_html, notebook, node))
         t0 = time.perf_counter()
+        preload.join()
         sections = {f: read_section(staging / "work", f) for f in FAMILIES}
         report = build_report(params, sections, staging / "work")
         docx_path = write_report(report, staging / report_filename(params))
@@ -624,6 +628,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         raise
     finally:
         _drain(html_pool)
+        preload.join()
         if own_kernel and kernel is not None:
             kernel.shutdown()
     return RunResult(
