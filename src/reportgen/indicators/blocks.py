@@ -38,7 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reportgen import codes
-from reportgen.sources.ssda903.read import EPISODE_FIX_REC, History
+from reportgen.sources.ssda903.read import EPISODE_FIX_REC, History, date_values, encode
 
 NAT = np.int64(-(2**40))
 """Day number of an unknown date (far in the past)."""
@@ -76,15 +76,14 @@ def _factorize(values: pd.Series | np.ndarray) -> tuple[np.ndarray, pd.Index]:
 def parse_days(values: pd.Series | np.ndarray) -> np.ndarray:
     """``dd/mm/YYYY`` strings to day numbers (:data:`NAT` for blanks and invalid dates).
 
-    Only the distinct strings are parsed, so an England-sized column takes milliseconds.
+    Only the distinct strings are parsed (once per column:
+    :func:`~reportgen.sources.ssda903.read.date_values`), so an England-sized column takes
+    milliseconds.
     """
-    codes_, uniques = _factorize(values)
-    if len(uniques) == 0:
-        return np.full(len(codes_), NAT, dtype=np.int64)
-    parsed = pd.to_datetime(pd.Series(uniques), format="%d/%m/%Y", errors="coerce")
-    as_days = parsed.to_numpy(dtype="datetime64[D]")
-    days = np.where(np.isnat(as_days), NAT, as_days.astype(np.int64))
-    return np.where(codes_ >= 0, days[np.maximum(codes_, 0)], NAT)
+    if not isinstance(values, pd.Series):
+        values = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    parsed = date_values(values).astype("datetime64[D]")
+    return np.where(np.isnat(parsed), NAT, parsed.view(np.int64))
 
 
 def ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -244,9 +243,9 @@ def _all_codes(field_name: str) -> list[str]:
 def _index(values: pd.Series, vocabulary: Sequence[str]) -> np.ndarray:
     """Position of each value in ``vocabulary`` (-1 for blanks and unknown codes)."""
     lookup = {code: i for i, code in enumerate(vocabulary)}
-    codes_, uniques = _factorize(values)
-    table = np.array([lookup.get(str(u).strip().upper(), -1) for u in uniques] + [-1], np.int16)
-    return table[codes_]  # code -1 (blank) picks the trailing -1
+    codes_, uniques = encode(values)
+    table = [lookup.get(str(u).strip().upper(), -1) for u in uniques.to_pylist()]
+    return np.array(table + [-1], np.int16)[codes_]  # code -1 (blank) picks the trailing -1
 
 
 def _flags(vocabulary: Sequence[str], wanted: Iterable[str]) -> np.ndarray:
@@ -431,25 +430,35 @@ class Prepared:
 
 
 def _lookup_frame(values: pd.Series, table: dict[str, int], default: int) -> np.ndarray:
-    codes_, uniques = _factorize(values)
-    mapped = np.array([table.get(str(u).strip().upper(), default) for u in uniques] + [default])
-    return mapped[codes_].astype(np.int16)
+    codes_, uniques = encode(values)
+    mapped = [table.get(str(u).strip().upper(), default) for u in uniques.to_pylist()]
+    return np.array(mapped + [default])[codes_].astype(np.int16)
 
 
 def _child_codes(
     tables: dict[str, pd.DataFrame],
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Number every CHILD of every table (Header first); codes of each table's rows."""
+    """Number every CHILD of every table (Header first, in order of first appearance; -1 for a
+    blank CHILD); codes of each table's rows. One pass over the pyarrow strings."""
     order = [t for t in ["Header"] + [t for t in tables if t != "Header"] if t in tables]
-    columns = [tables[t]["CHILD"].reset_index(drop=True) for t in order]
-    joined = pd.concat(columns, ignore_index=True) if columns else pd.Series([], dtype=object)
-    all_codes, uniques = _factorize(joined)
+    columns = [tables[t]["CHILD"] for t in order]
+    if not columns:
+        return np.array([], dtype=object), {}
+    chunks = []
+    for column in columns:
+        array = pa.array(column.array, from_pandas=True)
+        parts = array.chunks if isinstance(array, pa.ChunkedArray) else [array]
+        chunks.extend(part.cast(pa.large_string()) for part in parts)
+    encoded = pa.chunked_array(chunks, pa.large_string()).dictionary_encode()
+    combined = encoded.combine_chunks()
+    all_codes = pc.fill_null(combined.indices, -1).to_numpy(zero_copy_only=False)
+    all_codes = all_codes.astype(np.int64)
     out: dict[str, np.ndarray] = {}
     start = 0
     for table, column in zip(order, columns, strict=True):
-        out[table] = all_codes[start : start + len(column)].astype(np.int64)
+        out[table] = all_codes[start : start + len(column)]
         start += len(column)
-    return uniques.to_numpy(dtype=object), out
+    return combined.dictionary.to_numpy(zero_copy_only=False).astype(object), out
 
 
 def _rec_groups(rec: np.ndarray, dec: np.ndarray) -> np.ndarray:
@@ -492,42 +501,46 @@ def prepare(
     child_ids, child_codes = _child_codes(tables)
     n = len(child_ids)
 
-    # children
+    # children (a row with a blank CHILD belongs to nobody: it is left out; validation reports
+    # it as an error)
+    in_header = child_codes["Header"]
+    named = in_header >= 0
+    in_header = in_header[named]
     if "LA" in header.columns:
         la_values, la_uniques = _factorize(header["LA"])
         la_codes = [str(u) for u in la_uniques]
         child_la = np.zeros(n, dtype=np.int64)
-        child_la[child_codes["Header"]] = np.maximum(la_values, 0)
+        child_la[in_header] = np.maximum(la_values, 0)[named]
     else:
         la_codes = [authority]
         child_la = np.zeros(n, dtype=np.int64)
     dob = np.full(n, NAT, dtype=np.int64)
-    dob[child_codes["Header"]] = parse_days(header["DOB"])
+    dob[in_header] = parse_days(header["DOB"])[named]
     for table in ("OC3", "UASC", "AD1", "PlacedAdoption"):  # children missing from the Header
         if table in tables and "DOB" in tables[table]:
-            lacking = np.flatnonzero(dob[child_codes[table]] == NAT)
+            codes_ = child_codes[table]
+            lacking = np.flatnonzero((codes_ >= 0) & (dob[codes_] == NAT))
             if len(lacking):
                 found = parse_days(tables[table]["DOB"].iloc[lacking])
-                dob[child_codes[table][lacking]] = np.where(
-                    found != NAT, found, dob[child_codes[table][lacking]]
-                )
+                dob[codes_[lacking]] = np.where(found != NAT, found, dob[codes_[lacking]])
     sex_lookup = dict.fromkeys(SEX_MALE, 1) | dict.fromkeys(SEX_FEMALE, 2)
     sex = np.zeros(n, dtype=np.int8)
-    sex[child_codes["Header"]] = _lookup_frame(header["SEX"], sex_lookup, 0)
+    sex[in_header] = _lookup_frame(header["SEX"], sex_lookup, 0)[named]
     ethnic_lookup = {
         code: ETHNIC_GROUPS.index(group)
         for group, members in _groups("ETHNIC").items()
         for code in members
     }
     ethnic = np.full(n, ETHNIC_GROUPS.index("not_known"), dtype=np.int8)
-    ethnic[child_codes["Header"]] = _lookup_frame(
+    ethnic[in_header] = _lookup_frame(
         header["ETHNIC"], ethnic_lookup, ETHNIC_GROUPS.index("not_known")
-    )
+    )[named]
 
-    # episodes, sorted by child then DECOM
+    # episodes with a CHILD, sorted by child then DECOM (``order``: rows of the Episodes table)
     e_child = child_codes["Episodes"]
     e_decom = parse_days(episodes["DECOM"])
-    order = np.lexsort((e_decom, e_child))
+    named = np.flatnonzero(e_child >= 0)
+    order = named[np.lexsort((e_decom[named], e_child[named]))]
     e_child, e_decom = e_child[order], e_decom[order]
     e_dec = parse_days(episodes["DEC"])[order]
     e_dec = np.where(e_dec == NAT, OPEN, e_dec)
@@ -611,7 +624,9 @@ def prepare(
         name: tables[name] for name in ("UASC", "AD1", "PlacedAdoption", "OC3") if name in tables
     }
     for name, frame in kept.items():
-        kept[name] = frame.assign(_CHILD=child_codes[name])
+        codes_ = child_codes[name]
+        frame = frame.assign(_CHILD=codes_)
+        kept[name] = frame if (codes_ >= 0).all() else frame[codes_ >= 0]
     return Prepared(
         years=years,
         first_day=to_day(date(years[0] - 1, 4, 1)),

@@ -1405,7 +1405,8 @@ def combine_returns(returns: Sequence[Return]) -> History:
     Returns
     -------
     History
-        Episodes fixed by :func:`fix_episodes`; the Header row of each child from the latest return
+        Episodes fixed by :func:`fix_episodes` (rows without a valid DECOM or without a CHILD
+        are left out, with a warning each); the Header row of each child from the latest return
         holding the child; every other table concatenated. Every table gets ``YEAR`` (the
         return's collection year) and ``ROW`` (the row number in that return's file).
 
@@ -1453,7 +1454,14 @@ def combine_returns(returns: Sequence[Return]) -> History:
                     f"{int(bad.sum())} Episodes rows without a valid DECOM were left out of the "
                     "history: validate the returns to find them"
                 )
-                combined = combined[~bad]
+            nobody = combined["CHILD"].isna().to_numpy() & ~bad
+            if nobody.any():
+                warnings.append(
+                    f"{int(nobody.sum())} Episodes rows without a CHILD were left out of the "
+                    "history: validate the returns to find them"
+                )
+            if bad.any() or nobody.any():
+                combined = combined[~(bad | nobody)]
             combined, _ = fix_episodes(combined, years[-1])
         elif table == "Header":
             # each child's row from the latest return (the first such row), sorted by CHILD
