@@ -3,6 +3,8 @@ the sentences a clerk would send back (hand-worked)."""
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -241,54 +243,79 @@ def test_quarter_tables_name_the_day_and_the_years_they_cover():
 
 
 # --- per-process memos: never a result of a table that has changed --------------------------
+UASC = "Unaccompanied asylum-seeking children"
+
+
+def _expected_uasc(frame: pd.DataFrame) -> dict[str, float]:
+    rows = frame[
+        (frame["new_la_code"].astype(str) == "E10000018")
+        & (frame["time_period"] == 2025)
+        & (frame["characteristic"] == UASC)
+    ]
+    return {
+        str(k): float(v) for k, v in zip(rows["breakdown"], rows["children_count"], strict=True)
+    }
+
+
+@pytest.mark.parametrize("read_from", ["file", "loaded table"])
+def test_published_breakdown_as_a_scan_of_the_loaded_table(monkeypatch, read_from):
+    from reportgen.analysis import drivers as dr
+    from reportgen.report import narrative_context as nc
+
+    first = ["E10000018"] if read_from == "file" else ["E06000017"]
+    monkeypatch.setattr(nc, "_FILE_AUTHORITY", first)
+    table = dr.CHARACTERISTICS_TABLE
+    expected = _expected_uasc(nc.load_table(table))
+    assert expected and all(isinstance(v, float) for v in expected.values())
+    published = nc._published_breakdown(table, "E10000018", UASC, 2025)
+    assert published == expected
+    published["Total"] = -1.0  # a caller's change stays its own
+    assert nc._published_breakdown(table, "E10000018", UASC, 2025) == expected
+    assert nc._published_breakdown(table, "E10000018", UASC, 1990) is None
+    care_leavers = nc._published_breakdown(
+        nc.CARE_LEAVER_ACTIVITY_TABLE, "E10000018", "19 to 21 years", 2025
+    )
+    assert care_leavers and "Total" in care_leavers
+
+
 def test_published_breakdown_follows_a_reloaded_table(monkeypatch):
     from reportgen.analysis import drivers as dr
     from reportgen.report import narrative_context as nc
 
+    monkeypatch.setattr(nc, "_FILE_AUTHORITY", ["E06000017"])  # another authority: whole tables
     table = dr.CHARACTERISTICS_TABLE
     original = nc.load_table
-    frame = original(table)
-    expected = frame[
-        (frame["new_la_code"].astype(str) == "E10000018")
-        & (frame["time_period"] == 2025)
-        & (frame["characteristic"] == "Unaccompanied asylum-seeking children")
-    ]
-    published = nc._published_breakdown(
-        table, "E10000018", "Unaccompanied asylum-seeking children", 2025
-    )
-    assert published == {
-        str(k): float(v)
-        for k, v in zip(expected["breakdown"], expected["children_count"], strict=True)
-    }
-    published["Total"] = -1.0  # a caller's change stays its own
-    assert (
-        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 2025)[
-            "Total"
-        ]
-        != -1.0
-    )
-    assert (
-        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 1990)
-        is None
-    )
-
-    changed = frame.copy()
+    expected = _expected_uasc(original(table))
+    assert nc._published_breakdown(table, "E10000018", UASC, 2025) == expected
+    changed = original(table).copy()
     changed["children_count"] = changed["children_count"] + 1
     monkeypatch.setattr(nc, "load_table", lambda name: changed if name == table else original(name))
-    again = nc._published_breakdown(
-        table, "E10000018", "Unaccompanied asylum-seeking children", 2025
-    )
-    assert again is not None
-    assert (
-        again["Total"] == float(expected.set_index("breakdown").at["Total", "children_count"]) + 1
-    )
-    monkeypatch.undo()
-    assert (
-        nc._published_breakdown(table, "E10000018", "Unaccompanied asylum-seeking children", 2025)[
-            "Total"
-        ]
-        == again["Total"] - 1
-    )
+    again = nc._published_breakdown(table, "E10000018", UASC, 2025)
+    assert again == {k: v + 1 for k, v in expected.items()}
+
+
+def test_published_breakdown_follows_an_edited_file(monkeypatch, tmp_path):
+    import shutil
+
+    from reportgen.analysis import drivers as dr
+    from reportgen.core.paths import DATA_DIR
+    from reportgen.report import narrative_context as nc
+
+    monkeypatch.setattr(nc, "_FILE_AUTHORITY", ["E10000018"])  # the first authority: the file
+    monkeypatch.setattr(nc, "DATA_DIR", tmp_path)
+    table = dr.CHARACTERISTICS_TABLE
+    path = tmp_path / f"{table}.parquet"
+    shutil.copy(DATA_DIR / f"{table}.parquet", path)
+    expected = _expected_uasc(nc.load_table(table))
+    assert nc._published_breakdown(table, "E10000018", UASC, 2025) == expected
+    raw = pd.read_parquet(path)
+    rows = (raw["new_la_code"] == "E10000018") & (raw["characteristic"] == UASC)
+    raw.loc[rows, "children_count"] = "c"  # withheld since
+    raw.to_parquet(path, index=False)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = nc._published_breakdown(table, "E10000018", UASC, 2025)
+    assert again is not None and set(again) == set(expected)
+    assert all(math.isnan(v) for v in again.values())
 
 
 def test_published_cells_follow_the_published_values(monkeypatch):

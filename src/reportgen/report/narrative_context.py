@@ -10,12 +10,14 @@ import math
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from reportgen.analysis import drivers as dr
 from reportgen.core.authorities import display_name, lookup
 from reportgen.core.formatting import format_date, format_duration, format_value, is_missing, whole
+from reportgen.core.paths import DATA_DIR
 from reportgen.core.periods import year_label
-from reportgen.core.tables import load_table
+from reportgen.core.tables import load_table, split_markers
 from reportgen.indicators import published, registry
 from reportgen.indicators.engine import comparator_year
 from reportgen.indicators.result import IndicatorResult
@@ -256,39 +258,84 @@ DRIVER_TABLES = (
 """The published tables the driver sentences read (:meth:`Narrative.drivers`)."""
 
 
-def preload() -> None:
+def preload(authority_code: str | None = None) -> None:
     """Read what the narrative reads on its first use in a process: the published figures
-    (:func:`_published_cells`) and the driver tables (:data:`DRIVER_TABLES`).
+    (:func:`_published_cells`) and, for ``authority_code``, its rows of the driver tables
+    (:data:`DRIVER_TABLES`).
 
     Both are kept per process, so this changes no result: the report runner calls it in a
-    thread while the notebooks run (``run/report.py``), which takes about a second off the
+    thread while the notebooks run (``run/report.py``), which takes about half a second off the
     first paper a process writes (``reportgen report``, a re-run). Errors are left for the
     assembly to raise, with its own message.
     """
     try:
         _published_cells()
-        for table in DRIVER_TABLES:
-            load_table(table)
+        if authority_code is not None:
+            for table in DRIVER_TABLES:
+                _driver_rows(table, authority_code)
     except Exception:  # noqa: BLE001, S110 - the assembly reads them again and says what failed
         pass
 
 
-_BREAKDOWN_MEMO_SIZE = 512
-_BREAKDOWN_MEMO: dict[tuple[str, str, str, int], tuple[pd.DataFrame, dict[str, float] | None]] = {}
-_AUTHORITY_ROWS: dict[tuple[str, str], tuple[pd.DataFrame, pd.DataFrame]] = {}
+_FILE_AUTHORITY: list[str] = []
+"""The first authority whose driver rows this process read: its rows are read from the files
+alone (a few milliseconds a table). For any other authority (a batch worker's next papers) each
+whole table is loaded once (:func:`~reportgen.core.tables.load_table`) and its rows taken from
+it. Both give the same rows and counts (the same strings through the same ``split_markers``)."""
+_DRIVER_ROWS: dict[tuple[str, str], tuple[object, pd.DataFrame]] = {}
+_BREAKDOWN_MEMO: dict[tuple[str, str, str, int], tuple[object, dict[str, float] | None]] = {}
 
 
-def _authority_table_rows(frame: pd.DataFrame, table: str, authority_code: str) -> pd.DataFrame:
-    """``frame``'s rows for one authority (ONS code), kept while ``frame`` is the table loaded:
-    a paper asks for several breakdowns and years of the same authority."""
-    found = _AUTHORITY_ROWS.get((table, authority_code))
-    if found is not None and found[0] is frame:
-        return found[1]
-    rows = frame[frame["new_la_code"].astype(str) == authority_code]
-    if len(_AUTHORITY_ROWS) >= 8:  # a worker writes one authority after another
-        _AUTHORITY_ROWS.clear()
-    _AUTHORITY_ROWS[(table, authority_code)] = (frame, rows)
-    return rows
+def _same_source(a: object, b: object) -> bool:
+    """The same loaded table (the same object), or the same file unchanged."""
+    return a is b or (isinstance(a, tuple) and isinstance(b, tuple) and a == b)
+
+
+def _breakdown_columns(columns: Any) -> tuple[str, str]:
+    """The column a table splits by and its count: care-leaver tables by ``care_leaver_age``."""
+    if "care_leaver_age" in columns:
+        return "care_leaver_age", "care_leaver_count"
+    return "characteristic", "children_count"
+
+
+def _driver_rows(table: str, authority_code: str) -> tuple[object, pd.DataFrame]:
+    """One authority's rows of a published table (``time_period`` as int, the breakdown and its
+    count as :func:`~reportgen.core.tables.load_table` parses it), and what they were read from:
+    the file's path, size and modification time, or the loaded table itself. Kept while that
+    source is unchanged (a paper asks for several breakdowns and years of one authority)."""
+    if not _FILE_AUTHORITY:
+        _FILE_AUTHORITY.append(authority_code)
+    if authority_code == _FILE_AUTHORITY[0]:
+        path = DATA_DIR / f"{table}.parquet"
+        try:
+            stat = path.stat()
+        except OSError:
+            load_table(table)  # raises the DataError that says how to restore the file
+            raise
+        source: object = (str(path), stat.st_size, stat.st_mtime_ns)
+    else:
+        source = load_table(table)
+    found = _DRIVER_ROWS.get((table, authority_code))
+    if found is not None and _same_source(found[0], source):
+        return found
+    if isinstance(source, pd.DataFrame):
+        by, count = _breakdown_columns(source.columns)
+        rows = source[source["new_la_code"].astype(str) == authority_code]
+        rows = rows[["time_period", by, "breakdown", count]]
+    else:
+        names = set(pq.read_schema(path).names)
+        by, count = _breakdown_columns(names)
+        rows = pd.read_parquet(
+            path,
+            columns=["time_period", by, "breakdown", count],
+            filters=[("new_la_code", "==", authority_code)],
+        )
+        rows["time_period"] = rows["time_period"].astype(int)
+        rows[count] = split_markers(rows[count])[0]
+    if len(_DRIVER_ROWS) >= 8:  # a worker writes one authority after another
+        _DRIVER_ROWS.clear()
+    _DRIVER_ROWS[(table, authority_code)] = (source, rows)
+    return source, rows
 
 
 def _published_breakdown(
@@ -298,29 +345,23 @@ def _published_breakdown(
     withheld), ``None`` when there are no rows. Care-leaver tables split by ``care_leaver_age``
     (the ``characteristic`` is then the age, "19 to 21 years").
 
-    Remembered per process while the table loaded (:func:`~reportgen.core.tables.load_table`)
-    is the one it was read from.
+    Remembered per process while the rows' source (:func:`_driver_rows`) is unchanged.
     """
-    frame = load_table(table)
+    source, authority = _driver_rows(table, authority_code)
     key = (table, authority_code, characteristic, year)
     found = _BREAKDOWN_MEMO.get(key)
-    if found is not None and found[0] is frame:
+    if found is not None and _same_source(found[0], source):
         return None if found[1] is None else dict(found[1])
-    by, count = (
-        ("care_leaver_age", "care_leaver_count")
-        if "care_leaver_age" in frame.columns
-        else ("characteristic", "children_count")
-    )
-    authority = _authority_table_rows(frame, table, authority_code)
+    by, count = _breakdown_columns(authority.columns)
     rows = authority[(authority["time_period"] == year) & (authority[by] == characteristic)]
     result = (
         None
         if rows.empty
         else {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
     )
-    if len(_BREAKDOWN_MEMO) >= _BREAKDOWN_MEMO_SIZE:
+    if len(_BREAKDOWN_MEMO) >= 512:
         _BREAKDOWN_MEMO.clear()
-    _BREAKDOWN_MEMO[key] = (frame, result)
+    _BREAKDOWN_MEMO[key] = (source, result)
     return None if result is None else dict(result)
 
 

@@ -547,7 +547,9 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     html_pool = ThreadPoolExecutor(1) if params.keep_notebooks and previous is None else None
     html: list[Future] = []
     # what the assembly reads on its first use in a process is read while the notebooks run
-    preload = threading.Thread(target=narrative_context.preload, name="reportgen-preload")
+    preload = threading.Thread(
+        target=narrative_context.preload, args=(params.authority_code,), name="reportgen-preload"
+    )
     preload.start()
     try:
         if previous is not None:  # only officer text or narrative templates changed
