@@ -1321,10 +1321,14 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     own_year_end = _march_31(year)
     same_as_next = later_next & (_shifted(decom, -1, _NAT) <= own_year_end)
     same_as_prev = later_prev.copy()
-    for column in _DETAIL_COLUMNS:
-        codes = encode(episodes[column])[0][rows]  # equal codes: equal text, or both blank
-        same_as_next &= codes == _shifted(codes, -1, -2)
-        same_as_prev &= codes == _shifted(codes, 1, -2)
+    # the details are compared only for the open episodes of older returns (a few rows)
+    at = np.flatnonzero(open_old & (same_as_next | same_as_prev))
+    if len(at):
+        last = len(rows) - 1
+        for column in _DETAIL_COLUMNS:
+            here = _cells(episodes[column], rows[at])  # equal text, or both blank
+            same_as_next[at] &= here == _cells(episodes[column], rows[np.minimum(at + 1, last)])
+            same_as_prev[at] &= here == _cells(episodes[column], rows[np.maximum(at - 1, 0)])
     rule3 = open_old & (same_as_next | same_as_prev)
     rule3a = open_old & ~rule3 & later_prev
     counts["rule_3"] = int(rule3.sum())
@@ -1336,8 +1340,13 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     open_old = np.isnat(dec) & dec_blank[rows] & (year != latest_year)
     has_next, _ = neighbours(rows)
     next_decom = np.where(has_next, _shifted(decom, -1, _NAT), _NAT)
-    next_s = has_next & _shifted(_isin_text(episodes["RNE"], ("S",))[rows], -1, False)
-    next_move = _shifted(_isin_text(episodes["RNE"], ("P", "B", "T", "U"))[rows], -1, False)
+    next_s = np.zeros(len(rows), dtype=bool)
+    next_move = np.zeros(len(rows), dtype=bool)
+    at = np.flatnonzero(open_old & has_next)
+    if len(at):
+        next_rne = _cells(episodes["RNE"], rows[at + 1])
+        next_s[at] = next_rne == "S"
+        next_move[at] = [value in ("P", "B", "T", "U") for value in next_rne]
     own_year_end = _march_31(year)
     rule2 = open_old & ~has_next
     rule1a = open_old & next_s
@@ -1383,6 +1392,12 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     if moved.any():
         frame.loc[moved, "REASON_PLACE_CHANGE"] = EPISODE_FIX_REASON
     return frame, counts
+
+
+def _cells(values: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """The cells at ``positions`` as an object array (None for blanks)."""
+    picked = values.iloc[positions].to_numpy(dtype=object)
+    return np.where(pd.isna(picked), None, picked)
 
 
 def _isin_text(values: pd.Series, texts: Sequence[str]) -> np.ndarray:
