@@ -1,13 +1,14 @@
 """Benchmark: every 903 indicator for every authority in England, against plain ``read_csv``.
 
 Not a test. Run ``.venv/bin/python bench/indicators.py`` (about two minutes the first time; the
-generated returns are kept in ``$TMPDIR/reportgen-bench-903`` and reused).
+generated returns are kept in ``$TMPDIR/reportgen-bench-903-england`` and reused).
 
-1. Generate England-scale 903 returns with numpy (in a child process, so its memory does not
-   count): five collection years (2020-21 to 2024-25), every authority with a published count,
-   sized so that at least 80,000 children are looked after at 31 March 2025, with real postcode
-   centroids of each authority, UASC, AD1 and OC3 tables. One folder per year holds every
-   authority's children (CHILD ids are unique nationally) and ``la.csv`` says whose each child is.
+1. Generate England-scale 903 returns (in a child process, so its memory does not count). The
+   default (``--kind synthetic``): every English authority's five collection years (2020-21 to
+   2024-25) from the project's synthetic generator (``generate_many``), which follow the rules,
+   joined into one folder per year with CHILD ids made unique nationally; ``--kind numpy``: the
+   older numpy draws (five tables, real postcode centroids, UASC, AD1 and OC3), which break some
+   rules (validation then builds 77,907 messages). ``la.csv`` says whose each child is.
 2. Time plain ``pandas.read_csv`` of the same CSVs (best of three).
 3. Load the reference data once (postcode centroids, populations; reported, not counted).
 4. Time the whole path once, step by step (wall and CPU): read each year's folder
