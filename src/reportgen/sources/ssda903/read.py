@@ -28,9 +28,10 @@ import io
 import os
 import re
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -148,6 +149,7 @@ EPISODE_FIX_REASON = "LIIAF"
 """REASON_PLACE_CHANGE written on an episode closed by a placement change (liia-tools' marker)."""
 
 Severity = str  # "error" | "warning"
+T = TypeVar("T")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR_NAME = re.compile(r"^(?P<first>\d{4})(?:\s*[-_/ ]\s*(?P<second>\d{4}|\d{2}))?$")
@@ -239,6 +241,51 @@ def encode(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
     return codes, uniques
 
 
+def memo(values: pd.Series, key: str, depends: Sequence[pd.Series], compute: Callable[[], T]) -> T:
+    """``compute()``, worked out once for a text column held as pyarrow strings and the columns
+    it ``depends`` on (kept with the column, as :func:`encode` keeps its codes; found again only
+    while every one of those columns is the same array). Other columns: ``compute()`` each time.
+    """
+    cache = _column_cache(values)
+    arrays = [_arrow_of(column) for column in depends]
+    if cache is None or any(array is None for array in arrays):
+        return compute()
+    found = cache.get(key)
+    if found is not None:
+        refs, result = found  # type: ignore[misc]
+        if len(refs) == len(arrays) and all(r() is a for r, a in zip(refs, arrays, strict=True)):
+            return result
+    result = compute()
+    cache[key] = ([weakref.ref(array) for array in arrays], result)
+    return result
+
+
+def _arrow_of(values: pd.Series) -> pa.ChunkedArray | None:
+    """The pyarrow array holding a column of pyarrow strings (None for other columns)."""
+    dtype = values.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    return values.array.__arrow_array__()
+
+
+def isin_text(values: pd.Series, texts: Iterable[str]) -> np.ndarray:
+    """``values.isin(texts)`` as a boolean array (blanks False): on the column's distinct
+    values when :func:`encode` has them already, else one ``pyarrow`` pass over the cells.
+
+    >>> isin_text(pd.Series(["A", None, "b", "B"], dtype="str"), ["A", "B"]).tolist()
+    [True, False, False, True]
+    """
+    value_set = pa.array(sorted(set(texts)), pa.large_string())
+    cache = _column_cache(values)
+    if cache is not None and "codes" not in cache:
+        array = values.array.__arrow_array__()
+        found = pc.fill_null(pc.is_in(array, value_set=value_set), False)
+        return found.to_numpy(zero_copy_only=False) if len(array) else np.zeros(0, dtype=bool)
+    codes, uniques = encode(values)
+    found = pc.fill_null(pc.is_in(uniques, value_set=value_set), False)
+    return np.append(found.to_numpy(zero_copy_only=False), False)[codes]
+
+
 def first_positions(codes: np.ndarray) -> np.ndarray:
     """Position of the first row of each code, for codes numbered in order of first appearance
     (as :func:`encode` numbers them; -1 is ignored).
@@ -303,14 +350,33 @@ def _parse_unique_dates(uniques: pa.Array) -> np.ndarray:
     return out
 
 
+def unique_dates(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The column's :func:`encode` codes and its distinct values parsed as :func:`parse_dates`
+    parses them (``datetime64[ns]``) with a NaT appended for blanks (code -1), so that
+    ``parsed[codes]`` is the parsed column; worked out once per column. Read-only.
+
+    >>> codes, parsed = unique_dates(pd.Series(["01/02/2024", None, "01/02/2024"], dtype="str"))
+    >>> codes.tolist(), [str(d) for d in parsed]
+    ([0, -1, 0], ['2024-02-01T00:00:00.000000000', 'NaT'])
+    """
+    cache = _column_cache(values)
+    codes, uniques = encode(values)
+    if cache is not None and "unique_dates" in cache:
+        return codes, cache["unique_dates"]  # type: ignore[return-value]
+    with_blank = np.append(_parse_unique_dates(uniques), np.datetime64("NaT", "ns"))
+    with_blank.flags.writeable = False
+    if cache is not None:
+        cache["unique_dates"] = with_blank
+    return codes, with_blank
+
+
 def date_values(values: pd.Series) -> np.ndarray:
     """:func:`parse_dates` as a ``datetime64[ns]`` array (NaT for blanks and invalid dates),
     worked out once per column: each distinct string is parsed once. Read-only."""
     cache = _column_cache(values)
     if cache is not None and "dates" in cache:
         return cache["dates"]  # type: ignore[return-value]
-    codes, uniques = encode(values)
-    with_blank = np.append(_parse_unique_dates(uniques), np.datetime64("NaT", "ns"))
+    codes, with_blank = unique_dates(values)
     parsed = with_blank[codes]  # code -1 (blank) takes the NaT
     parsed.flags.writeable = False
     if cache is not None:
@@ -1424,11 +1490,7 @@ def _cells(values: pd.Series, positions: np.ndarray) -> np.ndarray:
 
 def _isin_text(values: pd.Series, texts: Sequence[str]) -> np.ndarray:
     """Whether each cell is one of ``texts`` (worked out on the column's distinct values)."""
-    codes, uniques = encode(values)
-    value_set = pa.array(list(texts), pa.large_string())
-    found = pc.fill_null(pc.is_in(uniques, value_set=value_set), False)
-    found = found.to_numpy(zero_copy_only=False)
-    return np.append(found, False)[codes]
+    return isin_text(values, texts)
 
 
 def combine_returns(returns: Sequence[Return]) -> History:

@@ -66,8 +66,11 @@ from reportgen.sources.ssda903.read import (
     date_values,
     encode,
     first_positions,
+    isin_text,
+    memo,
     parse_dates,
     scan_return,
+    unique_dates,
     year_end,
     year_label,
     year_start,
@@ -252,21 +255,32 @@ class _Collector:
     def header_child(self, table: str) -> np.ndarray:
         """For each row of ``table``: its CHILD's number among the Header's CHILD ids (in order
         of first appearance), -1 when blank or not in the Header."""
-        codes = self.child_codes(table)
-        return np.where(codes < self.cache["n_header_children"], codes, -1)
+        key = f"header_child:{table}"
+        if key not in self.cache:
+            codes = self.child_codes(table)
+            self.cache[key] = np.where(codes < self.cache["n_header_children"], codes, -1)
+        return self.cache[key]  # type: ignore[return-value]
 
     def header_rows(self, table: str) -> np.ndarray:
         """For each row of ``table``: the position in the Header of the first row of its CHILD
         (-1 when none)."""
-        first = first_positions(self.header_child("Header"))
-        found = self.header_child(table)
-        return np.where(found >= 0, np.append(first, -1)[found], -1)
+        key = f"header_rows:{table}"
+        if key not in self.cache:
+            if "header_first" not in self.cache:
+                self.cache["header_first"] = first_positions(self.header_child("Header"))
+            first = self.cache["header_first"]
+            found = self.header_child(table)
+            self.cache[key] = np.where(found >= 0, np.append(first, -1)[found], -1)
+        return self.cache[key]  # type: ignore[return-value]
 
     def header_dob(self, table: str) -> np.ndarray:
         """The parsed Header DOB of each row's CHILD (``datetime64[ns]``, NaT when none)."""
-        rows = self.header_rows(table)
-        dob = np.append(date_values(self.tables["Header"]["DOB"]), np.datetime64("NaT", "ns"))
-        return dob[rows]  # row -1 takes the NaT
+        key = f"header_dob:{table}"
+        if key not in self.cache:
+            rows = self.header_rows(table)
+            dob = date_values(self.tables["Header"]["DOB"])
+            self.cache[key] = np.append(dob, np.datetime64("NaT", "ns"))[rows]  # -1: NaT
+        return self.cache[key]  # type: ignore[return-value]
 
 
 class _Row(dict):
@@ -285,12 +299,9 @@ def _text(value: object) -> str | None:
 
 
 def _isin(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
-    """``values.isin(allowed)`` as a boolean array, worked out on the column's distinct values
-    (:func:`~reportgen.sources.ssda903.read.encode`, shared by every check)."""
-    codes_, uniques = encode(values)
-    value_set = pa.array(sorted(set(allowed)), pa.large_string())
-    found = pc.fill_null(pc.is_in(uniques, value_set=value_set), False)
-    return np.append(found.to_numpy(zero_copy_only=False), False)[codes_]
+    """``values.isin(allowed)`` as a boolean array
+    (:func:`~reportgen.sources.ssda903.read.isin_text`)."""
+    return isin_text(values, allowed)
 
 
 def _series(mask: np.ndarray, frame: pd.DataFrame) -> pd.Series:
@@ -361,56 +372,61 @@ def _date_message(raw: str) -> str:
 
 
 def _check_dates(c: _Collector) -> None:
+    """Each check on the column's distinct values (parsed once); rows only for failing ones."""
     end, today = year_end(c.year), pd.Timestamp(date.today())
+    end64, today64 = end.to_datetime64(), today.to_datetime64()
+    earliest64 = _EARLIEST.to_datetime64()
     label = year_label(c.year)
     for table, frame in c.tables.items():
         for column in DATE_COLUMNS[table]:
             raw = frame[column]
-            parsed = parse_dates(raw)
-            if table == "PrevPerm" and column == "DATE_PERM":
+            codes_, parsed = unique_dates(raw)  # the last value is the blank's NaT
+
+            def add(
+                bad: np.ndarray,
+                message: Callable[[pd.Series], str],
+                severity: Severity = "error",
+                table: str = table,
+                frame: pd.DataFrame = frame,
+                codes_: np.ndarray = codes_,
+                column: str = column,
+            ) -> None:
+                if bad.any():
+                    c.add(table, _series(bad[codes_], frame), column, message, "date", severity)
+
+            bad = np.isnat(parsed)
+            bad[-1] = False  # blank cells are not dates to check
+            if table == "PrevPerm" and column == "DATE_PERM" and bad.any():
                 # the day or month of a previous permanence order may be unknown: ZZ/MM/YYYY
-                partial = raw.str.match(_PARTIAL.pattern).fillna(False).astype(bool)
-                bad = raw.notna() & parsed.isna() & ~partial
-            else:
-                bad = raw.notna() & parsed.isna()
-            c.add(table, bad, column, lambda r, col=column: _date_message(r[col]), "date")
-            c.add(
-                table,
-                parsed < _EARLIEST,
-                column,
+                texts = pd.Series(encode(raw)[1].to_pylist(), dtype=raw.dtype)
+                partial = texts.str.match(_PARTIAL.pattern).fillna(False).astype(bool)
+                bad &= ~np.append(partial.to_numpy(dtype=bool), False)
+            add(bad, lambda r, col=column: _date_message(r[col]))
+            add(
+                parsed < earliest64,
                 lambda r, col=column: f"{r[col]} is not a possible date (before 1900): correct it",
-                "date",
             )
             if column in ("DOB", "MC_DOB"):
-                c.add(
-                    table,
-                    parsed > today,
-                    column,
+                add(
+                    parsed > today64,
                     lambda r, col=column: f"{col} {r[col]} is in the future: correct it",
-                    "date",
                 )
-                c.add(
-                    table,
-                    (parsed > end) & (parsed <= today),
-                    column,
+                add(
+                    (parsed > end64) & (parsed <= today64),
                     lambda r, col=column: (
                         f"{col} {r[col]} is after the end of {label} ({end:%d/%m/%Y}): "
                         "correct it, or check the folder is for the right year"
                     ),
-                    "date",
                 )
             elif column not in ("DECOM", "DEC", "DUC"):
                 # Episodes dates have their own checks; DUC, when UASC status ends, is the 18th
                 # birthday for a child still under 18, so it is rightly after the year's end
-                c.add(
-                    table,
-                    parsed > end,
-                    column,
+                add(
+                    parsed > end64,
                     lambda r, col=column: (
                         f"{col} {r[col]} is after the end of {label} ({end:%d/%m/%Y}): "
                         "check it belongs in this return"
                     ),
-                    "date",
                     severity="warning",
                 )
 
@@ -432,7 +448,9 @@ def _check_codes(c: _Collector) -> None:
             if field is None:
                 continue
             valid = codes.valid_codes(field, c.year)
-            bad = _series(frame[column].notna().to_numpy() & ~_isin(frame[column], valid), frame)
+            bad = frame[column].notna().to_numpy() & ~_isin(frame[column], valid)
+            if not bad.any():
+                continue
 
             def message(row: pd.Series, column: str = column, field: str = field) -> str:
                 value = row[column]
@@ -446,7 +464,7 @@ def _check_codes(c: _Collector) -> None:
                 title = codes.field_info(field).title.lower()
                 return f"{value} is not a {column} code ({title}): use one of {allowed}"
 
-            c.add(table, bad, column, message, "code")
+            c.add(table, _series(bad, frame), column, message, "code")
 
     episodes = c.tables.get("Episodes")
     if episodes is None:
@@ -508,20 +526,24 @@ def _key_codes(c: _Collector, table: str) -> list[np.ndarray]:
 
 
 def _key_groups(codes: Sequence[np.ndarray]) -> np.ndarray:
-    """Group number of each row's key, in order of first appearance (blank values form groups
-    too, as ``groupby(..., dropna=False)``), from the key columns' integer codes."""
-    combined = np.zeros(len(codes[0]), dtype=np.int64)
-    for column in codes:
-        combined = combined * (int(column.max(initial=-1)) + 2) + (column + 1)
-        combined, _ = pd.factorize(combined)  # numbered in order of first appearance
+    """Group number (``0 .. n - 1``, not in any particular order) of each row's key (blank values
+    form groups too, as ``groupby(..., dropna=False)``), from the key columns' integer codes:
+    a one-column key's codes as they are, several columns combined and numbered once."""
+    combined = codes[0] + 1
+    for column in codes[1:]:
+        width = int(column.max(initial=-1)) + 2
+        if int(combined.max(initial=0)) >= np.iinfo(np.int64).max // width // 2:
+            combined, _ = pd.factorize(combined)  # keep the combined numbers in range
+        combined = combined * width + (column + 1)
+    if len(codes) > 1:
+        combined, _ = pd.factorize(combined)
     return np.asarray(combined, dtype=np.int64)
 
 
 def _group_min(groups: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """The smallest of ``values`` in each row's group (groups numbered in order of first
-    appearance, as :func:`_key_groups` numbers them)."""
-    if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
-        return values[first_positions(groups)][groups]  # increasing: the first row is the least
+    """The smallest of ``values`` in each row's group (groups numbered ``0 .. n - 1``)."""
+    if not len(values):
+        return values.copy()
     least = np.full(int(groups.max()) + 1, np.iinfo(np.int64).max)
     np.minimum.at(least, groups, values)
     return least[groups]
@@ -811,7 +833,21 @@ def validate_scan(scan: ReturnScan) -> list[Problem]:
 _SHORT_BREAK_LS = ("V3", "V4")
 
 
+_FLOW_COLUMNS = ("DECOM", "DEC", "REC", "RNE", "LS")
+
+
 def _stock_and_flows(episodes: pd.DataFrame, year: int) -> dict[str, np.ndarray]:
+    """:func:`_count_stock_and_flows`, worked out once per Episodes table and year (a return is
+    checked against the one before it and the one after it)."""
+    return memo(
+        episodes["CHILD"],
+        f"stock_and_flows:{year}",
+        [episodes[column] for column in _FLOW_COLUMNS],
+        lambda: _count_stock_and_flows(episodes, year),
+    )
+
+
+def _count_stock_and_flows(episodes: pd.DataFrame, year: int) -> dict[str, np.ndarray]:
     """Per child of one return (numbered as :func:`~reportgen.sources.ssda903.read.encode`
     numbers the CHILD column; ``ids`` holds the CHILD ids): looked after at its year end
     (``looked_after``), and how many periods of care started (RNE S) and ended (REC other than
