@@ -38,7 +38,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from reportgen import codes
-from reportgen.sources.ssda903.read import EPISODE_FIX_REC, History, date_values, encode
+from reportgen.sources.ssda903.read import (
+    EPISODE_FIX_REC,
+    History,
+    date_values,
+    encode,
+    sort_order,
+)
 
 NAT = np.int64(-(2**40))
 """Day number of an unknown date (far in the past)."""
@@ -540,7 +546,7 @@ def prepare(
     e_child = child_codes["Episodes"]
     e_decom = parse_days(episodes["DECOM"])
     named = np.flatnonzero(e_child >= 0)
-    order = named[np.lexsort((e_decom[named], e_child[named]))]
+    order = named[sort_order([e_child[named], e_decom[named]])]
     e_child, e_decom = e_child[order], e_decom[order]
     e_dec = parse_days(episodes["DEC"])[order]
     e_dec = np.where(e_dec == NAT, OPEN, e_dec)

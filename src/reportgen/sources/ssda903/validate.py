@@ -64,12 +64,14 @@ from reportgen.sources.ssda903.read import (
     FileIssue,
     ReturnScan,
     date_values,
+    day_key,
     encode,
     first_positions,
     isin_text,
     memo,
     parse_dates,
     scan_return,
+    sort_order,
     unique_dates,
     year_end,
     year_label,
@@ -708,12 +710,12 @@ def _check_episodes(c: _Collector, skip: set[int]) -> None:
     )
 
     # sequence checks: each child's episodes in DECOM order (valid dates, no duplicate keys),
-    # on integer codes: one stable lexsort, neighbours compared as arrays
+    # on integer codes: one stable sort, neighbours compared as arrays
     decom_v, dec_v = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
     usable = ~np.isnat(decom_v) & ~episodes.index.isin(list(skip))
     child = c.child_codes("Episodes")
     at = np.flatnonzero(usable)
-    order = at[np.lexsort((decom_v[at].view(np.int64), child[at]))]
+    order = at[sort_order([child[at], day_key(decom_v[at])])]
     child, decom_s, dec_s = child[order], decom_v[order], dec_v[order]
     dec_blank = episodes["DEC"].isna().to_numpy()[order]
     same_prev = np.zeros(len(order), dtype=bool)
@@ -856,7 +858,7 @@ def _count_stock_and_flows(episodes: pd.DataFrame, year: int) -> dict[str, np.nd
     child, ids = encode(episodes["CHILD"])
     decom, dec = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
     at = np.flatnonzero(~np.isnat(decom) & (child >= 0))
-    order = at[np.lexsort((decom[at].view(np.int64), child[at]))]  # each child's, by DECOM
+    order = at[sort_order([child[at], day_key(decom[at])])]  # each child's, by DECOM
     child, decom, dec = child[order], decom[order], dec[order]
     is_x1 = _isin(episodes["REC"], ["X1"])[order]
     is_s = _isin(episodes["RNE"], ["S"])[order]
