@@ -249,15 +249,17 @@ def postcode_places(f: Frame, *wanted: tuple[np.ndarray, str]) -> list[tuple[np.
     parts = [_normalised(p.postcodes[column].iloc[p.e_source[rows]]) for rows, column in wanted]
     keys = pd.Index(np.concatenate([part[1] for part in parts] + [np.array([], object)]))
     position = cache["index"].get_indexer(keys)
-    new = pd.unique(keys[position < 0].to_numpy(dtype=object))
+    missing = position < 0
+    # the postcodes not looked up yet, in order of first appearance, and where each goes
+    new_codes, new = pd.factorize(keys[missing].to_numpy(dtype=object))
     if len(new):
+        position[missing] = len(cache["index"]) + new_codes
         found = geo.centroids(pd.Series(new, dtype=object))
         utla = found["utla"].astype(object)
         cache["index"] = cache["index"].append(pd.Index(new, dtype=object))
         cache["east"] = np.r_[cache["east"], found["easting"].to_numpy(float, na_value=np.nan)]
         cache["north"] = np.r_[cache["north"], found["northing"].to_numpy(float, na_value=np.nan)]
         cache["utla"] = np.r_[cache["utla"], utla.where(utla.notna(), None).to_numpy()]
-        position = cache["index"].get_indexer(keys)
     east = np.r_[cache["east"], np.nan]
     north = np.r_[cache["north"], np.nan]
     utla = np.r_[cache["utla"], np.array([None], dtype=object)]
