@@ -32,6 +32,7 @@ Conventions
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
@@ -564,13 +565,15 @@ class _TableMemo:
         """
         found = self._entries.get(key)
         if found is not None and all(a is b for a, b in zip(found[0], frames, strict=True)):
-            self._entries.move_to_end(key)
+            with contextlib.suppress(KeyError):  # another thread may just have dropped it
+                self._entries.move_to_end(key)
             return found[1]
         value = compute()
         self._entries[key] = (frames, value)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
+        with contextlib.suppress(KeyError):
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
         return value
 
     def clear(self) -> None:
@@ -1232,11 +1235,13 @@ def _yaml_document(text: str) -> Any:
     Keyed on the text itself, so an edited ``costs.yaml`` is parsed again; the report runner
     checks the costs before running the notebooks and the forecast notebook reads them again.
     """
-    if text not in _YAML_DOCUMENTS:
-        _YAML_DOCUMENTS[text] = yaml.safe_load(text)
+    document = _YAML_DOCUMENTS.get(text)
+    if document is None:
+        document = yaml.safe_load(text)
+        _YAML_DOCUMENTS[text] = document
         while len(_YAML_DOCUMENTS) > 4:
             _YAML_DOCUMENTS.popitem(last=False)
-    return copy.deepcopy(_YAML_DOCUMENTS[text])
+    return copy.deepcopy(document)
 
 
 def load_costs(
