@@ -103,6 +103,24 @@ def test_padded_cells_of_tidy_files_are_trimmed(text, tmp_path, monkeypatch):
     _same(*_both(path, monkeypatch))
 
 
+@pytest.mark.parametrize(
+    ("text", "spaced"),
+    [
+        (HEADER + "\nC1,1,01/01/2010,WBRI,A B,,\n", False),  # spaces inside cells only
+        (HEADER + "\nC1,1,01/01/2010,WBRI,A B,,C D", False),
+        (HEADER + "\nC1,1,01/01/2010,WBRI,,,C ", True),  # the last byte
+        (" " + HEADER + "\nC1,1,01/01/2010,WBRI,,,\n", True),  # the first byte
+        (HEADER + "\r\nC1,1,01/01/2010,WBRI,,, \r\n", True),
+    ],
+)
+def test_only_spaces_at_cell_edges_need_trimming(text, spaced, tmp_path, monkeypatch):
+    found = read._arrow_cells(text.encode("utf-8"))
+    assert found is not None and found[1] == (True, spaced)
+    path = tmp_path / "header.csv"
+    path.write_bytes(text.encode("utf-8"))
+    _same(*_both(path, monkeypatch))
+
+
 def test_untidy_bytes_keep_the_full_path():
     for raw in (
         HEADER + "\nC1,1,01/01/2010,wbri,,,\n",  # lower case

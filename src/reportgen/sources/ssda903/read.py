@@ -664,8 +664,8 @@ def _arrow_cells(raw: bytes) -> tuple[pa.Table, tuple[bool, bool]] | None:
     """Every cell of a plain UTF-8 CSV as text, header row included, read by pyarrow, and
     ``(tidy, spaced)``: whether the file is tidy (no lower-case letter, no byte outside ASCII, no quote and no tab
     (:data:`_UNTIDY_BYTES`), so that no cell needs upper-casing and a cell needs trimming only
-    if it starts or ends with a space; blank cells are then made null by pyarrow) and whether it
-    holds a space at all. ``None`` when
+    if it starts or ends with a space; blank cells are then made null by pyarrow) and whether a
+    space may start or end a cell (:func:`_space_at_a_cell_edge`). ``None`` when
     the file needs the careful path (:func:`_decode` and :func:`_parse_cells`).
 
     The fast path takes only files that path would read to the same cells: UTF-8 without control
@@ -687,7 +687,7 @@ def _arrow_cells(raw: bytes) -> tuple[pa.Table, tuple[bool, bool]] | None:
     if any(byte in _CONTROL_BYTES for byte in set(kept)):
         return None
     tidy = not kept
-    spaced = b" " in body
+    spaced = b" " in body and _space_at_a_cell_edge(body)
     del body
     try:
         table = pa_csv.read_csv(
@@ -709,6 +709,24 @@ def _arrow_cells(raw: bytes) -> tuple[pa.Table, tuple[bool, bool]] | None:
     if not (last or "").strip().removeprefix("\ufeff").strip():
         return None  # an unnamed last column: the careful path checks its cells (row_width)
     return table, (tidy, spaced)
+
+
+_CELL_EDGES = np.array([ord(","), ord("\n"), ord("\r")], dtype=np.uint8)
+
+
+def _space_at_a_cell_edge(body: bytes) -> bool:
+    """Whether a space starts or ends a cell of a file without quotes: a space at the start or
+    end of the file, or next to a comma or a line break (cells of a tidy file are separated by
+    nothing else). False means no cell needs trimming."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    at = np.flatnonzero(data == ord(" "))
+    if not len(at):
+        return False
+    if at[0] == 0 or at[-1] == len(data) - 1:
+        return True
+    return bool(
+        np.isin(data[at - 1], _CELL_EDGES).any() or np.isin(data[at + 1], _CELL_EDGES).any()
+    )
 
 
 def _first_width(raw: bytes, start: int) -> int:

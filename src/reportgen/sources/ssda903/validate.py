@@ -433,13 +433,29 @@ def _check_dates(c: _Collector) -> None:
                 )
 
 
+def _ymd(dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of ``datetime64`` dates (meaningless where NaT)."""
+    months = dates.astype("datetime64[M]")
+    year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (dates.astype("datetime64[D]") - months.astype("datetime64[D]")).astype(np.int64) + 1
+    return year, month, day
+
+
 def _age_on(dob: pd.Series, when: pd.Series) -> pd.Series:
-    """Age in whole years on a date (vectorised; NaN where either date is missing)."""
-    years = when.dt.year - dob.dt.year
-    before_birthday = (when.dt.month < dob.dt.month) | (
-        (when.dt.month == dob.dt.month) & (when.dt.day < dob.dt.day)
-    )
-    return years - before_birthday.astype("float64")
+    """Age in whole years on a date (vectorised; NaN where either date is missing).
+
+    >>> dob = pd.Series(pd.to_datetime(["2010-03-01", "2010-03-01", None]))
+    >>> _age_on(dob, pd.Series(pd.to_datetime(["2020-02-29", "2020-03-01", "2020-01-01"]))).tolist()
+    [9.0, 10.0, nan]
+    """
+    born = dob.to_numpy(dtype="datetime64[ns]")
+    on = when.to_numpy(dtype="datetime64[ns]")
+    (by, bm, bd), (wy, wm, wd) = _ymd(born), _ymd(on)
+    before_birthday = (wm < bm) | ((wm == bm) & (wd < bd))
+    age = (wy - by - before_birthday).astype("float64")
+    age[np.isnat(born) | np.isnat(on)] = np.nan
+    return pd.Series(age, index=when.index)
 
 
 def _check_codes(c: _Collector) -> None:
