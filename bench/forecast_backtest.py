@@ -240,6 +240,7 @@ def _backtest_903(folder: Path, codes: Sequence[str], n_sims: int, seed: int) ->
     from datetime import date
 
     from reportgen.analysis import forecast_903 as f9
+    from reportgen.indicators.published import published_values
     from reportgen.sources import synthetic
     from reportgen.sources.ssda903.read import read_history
 
@@ -249,7 +250,9 @@ def _backtest_903(folder: Path, codes: Sequence[str], n_sims: int, seed: int) ->
     for code in codes:
         base = folder / code
         if not (base / "2025").is_dir():
-            synthetic.generate(code, "2020-21:2024-25", seed=0, out=base)
+            synthetic.generate(
+                code, "2020-21:2024-25", seed=0, out=base, published=published_values
+            )
         full = read_history(base)
         for origin, horizons in cases:
             o = fc.time_period(origin)

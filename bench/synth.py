@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
     from reportgen.core.authorities import all_authorities
+    from reportgen.indicators.published import published_values
     from reportgen.sources import synthetic
     from reportgen.sources.synthetic.postcodes import cache_file, load_bank
     from reportgen.sources.synthetic.targets import targets_for
@@ -54,11 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or Path(tempfile.mkdtemp(prefix="synth-bench-"))
     t1 = time.perf_counter()
     cpu1 = _cpu_seconds()
-    done = synthetic.generate_many(codes, args.years, args.seed, out, workers=args.workers)
+    done = synthetic.generate_many(
+        codes, args.years, args.seed, out, published=published_values, workers=args.workers
+    )
     wall = time.perf_counter() - t1
     cpu = _cpu_seconds() - cpu1
     years = synthetic.parse_years(args.years)
-    cla = sum(targets_for(r.authority).count("cla", years[-1]) for r in done)
+    cla = sum(targets_for(r.authority, published_values).count("cla", years[-1]) for r in done)
     rows = sum(sum(t.values()) for r in done for t in r.rows.values())
     episodes = sum(t.get("Episodes", 0) for r in done for t in r.rows.values())
     size = sum(p.stat().st_size for p in out.rglob("*.csv"))

@@ -673,9 +673,10 @@ def appendix_problems(doc: Doc) -> list[str]:
 def child_identifiers(authority: str) -> tuple[set[str], set[str]]:
     """CHILD ids and dates of birth (in words, as a report writes dates) of a synthetic return."""
     from reportgen.core.authorities import lookup
+    from reportgen.indicators.published import published_values
     from reportgen.sources.synthetic import ensure_return
 
-    folder = ensure_return(lookup(authority).gss, PERIOD)
+    folder = ensure_return(lookup(authority).gss, PERIOD, published=published_values)
     ids: set[str] = set()
     births: set[str] = set()
     for csv in folder.rglob("*.csv"):

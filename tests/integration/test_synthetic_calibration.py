@@ -100,7 +100,7 @@ def _shares(pub, code: str, prefix: str, groups, whole: str, year: int) -> dict:
     total = pub.get((code, whole, year))
     if not total:
         return {p: (None, "-") for p in parts}
-    counts = filled_group_counts(prefix, groups, code, year, total)
+    counts = filled_group_counts(prefix, groups, code, year, total, published_values)
     return {
         p: (100.0 * counts[g] / total, "LA" if (code, p, year) in pub else "England")
         for p, g in zip(parts, groups, strict=True)
@@ -111,7 +111,7 @@ def _pct(pub, code: str, indicator: str, year: int) -> tuple[float | None, str]:
     """(percent, source): the authority's published figure, else the generator's fallback."""
     if (code, indicator, year) in pub:
         return pub[(code, indicator, year)], "LA"
-    value = filled_pct(indicator, code).get(year)
+    value = filled_pct(indicator, code, published_values).get(year)
     return (value, "England") if value is not None else (None, "-")
 
 
@@ -151,7 +151,9 @@ def generated(tmp_path_factory) -> dict[str, Path]:
     from reportgen.sources import synthetic
 
     out = tmp_path_factory.mktemp("calibration")
-    done = synthetic.generate_many(list(AUTHORITIES), "2020-21:2024-25", seed=0, out=out)
+    done = synthetic.generate_many(
+        list(AUTHORITIES), "2020-21:2024-25", seed=0, out=out, published=published_values
+    )
     return {r.authority: r.folder for r in done}
 
 
@@ -172,7 +174,9 @@ def main() -> int:
     from reportgen.sources import synthetic
 
     out = Path(tempfile.mkdtemp(prefix="synth-calibration-"))
-    done = synthetic.generate_many(list(AUTHORITIES), "2020-21:2024-25", seed=0, out=out)
+    done = synthetic.generate_many(
+        list(AUTHORITIES), "2020-21:2024-25", seed=0, out=out, published=published_values
+    )
     worst: dict[tuple[str, str], float] = {}
     for result in done:
         for check in calibration_checks(result.authority, result.folder):

@@ -49,8 +49,8 @@ def test_defaults_are_leicestershire_latest_published_year():
     assert params.old_la_code == "855"
     assert params.region == "East Midlands"
     assert params.statistical_neighbours == LEICS_NEIGHBOURS
-    assert params.period == "2024-25"
-    assert params.period_obj.collection_year == 2025
+    assert params.period.label == "2024-25"
+    assert params.period.collection_year == 2025
     assert params.source == "published"
     assert params.input is None
     assert params.layout == "county-scrutiny"
@@ -81,7 +81,7 @@ def test_command_line_values_win():
         overrides={"meeting_date": "2024-11-20", "committee": "Corporate Parenting Board"},
     )
     assert params.authority_code == "E09000028"
-    assert params.period == "2023-24"
+    assert params.period.label == "2023-24"
     assert params.layout == "corporate-parenting"
     assert params.out_dir == Path("/tmp/reports/E09000028/2023-24")
     assert params.meeting_date == date(2024, 11, 20)
@@ -99,7 +99,7 @@ def test_authority_without_local_details_gets_the_defaults():
 
 def test_ssda903_allows_quarters_and_months(tmp_path):
     params = load_params("Lincolnshire", "2024-25Q3", source="ssda903", input=tmp_path)
-    assert params.period == "2024-25 Q3"
+    assert params.period.label == "2024-25 Q3"
     assert params.input == tmp_path
     assert params.out_dir == Path("out/E10000019/2024-25-Q3")
     assert params.meeting_date == date(2025, 12, 1)
@@ -261,7 +261,7 @@ def test_cumberland_before_it_existed():
         "no published data for Cumberland in 2020-21; published years for Cumberland: "
         "2023-24, 2024-25"
     )
-    assert load_params("Cumberland", "2023-24").period == "2023-24"
+    assert load_params("Cumberland", "2023-24").period.label == "2023-24"
 
 
 def test_years_outside_the_published_tables():
@@ -359,3 +359,45 @@ def test_build_script_keeps_local_edits(params_dir):
     data = yaml.safe_load(path.read_text())
     assert data["committee"] == "Scrutiny Commission"  # local detail kept
     assert data["statistical_neighbours"] == LEICS_NEIGHBOURS  # published fact refreshed
+
+
+def test_the_period_is_parsed_once_into_a_period_value():
+    from reportgen.core.periods import Period
+
+    params = load_params("Leicestershire", "2024/25")
+    assert isinstance(params.period, Period)
+    assert (params.period.start, params.period.end) == (date(2024, 4, 1), date(2025, 3, 31))
+    assert str(params.period) == "2024-25"
+    # written out as its label, and read back to an equal value
+    assert params.model_dump()["period"] == "2024-25"
+    assert params.to_notebook_parameters()["period"] == "2024-25"
+    assert ReportParams.from_notebook_parameters(params.to_notebook_parameters()) == params
+
+
+def test_a_bad_period_in_notebook_parameters_names_the_accepted_forms():
+    parameters = load_params("Leicestershire").to_notebook_parameters()
+    parameters["period"] = "2024-25 Q5"
+    with pytest.raises(ParamsError, match=r"period.*accepted forms"):
+        ReportParams.from_notebook_parameters(parameters)
+
+
+def test_target_ids_are_checked_by_the_check_the_caller_hands_in(tmp_path):
+    from reportgen.indicators import registry
+
+    run = tmp_path / "run.yaml"
+    run.write_text("targets:\n  - {indicator: adoptions, target: 25}\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as caught:
+        load_params("Rutland", params_file=run, check_indicator=registry.get)
+    message = str(caught.value)
+    assert "key 'targets[0].indicator'" in message and "adoptions" in message
+    assert "did you mean adopted" in message
+    # core does not import the registry: without the check the id is kept for the indicators
+    # to check when they read it
+    unchecked = load_params("Rutland", params_file=run)
+    assert unchecked.targets[0].indicator == "adoptions"
+    seen = []
+    load_params("Rutland", "2023-24", check_indicator=seen.append)
+    assert seen == []  # no targets, nothing checked
+    run.write_text("commitments:\n  - {text: Fewer moves, indicator: adopted}\n")
+    load_params("Rutland", params_file=run, check_indicator=seen.append)
+    assert seen == ["adopted"]

@@ -35,7 +35,7 @@ def _context(tmp_path: Path, payload: dict, totals: dict[str, tuple[float | None
         family="sufficiency",
         authority_code=params.authority_code,
         authority_name=params.authority_name,
-        period=params.period,
+        period=params.period.label,
         source="synthetic",
         indicators=results,
     )

@@ -133,15 +133,16 @@ def test_synthetic_source_reads_the_generated_returns(monkeypatch):
 
     calls = []
 
-    def fake(authority_code, period, seed=0):
+    def fake(authority_code, period, seed=0, *, published):
         calls.append((authority_code, period.label, seed))
+        assert published().columns.tolist()[:2] == ["geographic_level", "new_la_code"]
         return VALID
 
     monkeypatch.setattr(synthetic, "ensure_return", fake)
     params = SimpleNamespace(
         source="synthetic",
         authority_code=LEICS,
-        period_obj=parse_period("2024-25"),
+        period=parse_period("2024-25"),
         statistical_neighbours=["E10000019"],
     )
     results = {r.id: r for r in engine.report_results("sufficiency", params)}

@@ -186,7 +186,7 @@ def _quarter_context(*results: IndicatorResult) -> NarrativeContext:
         family="sufficiency",
         authority_code=params.authority_code,
         authority_name=params.authority_name,
-        period=params.period,
+        period=params.period.label,
         source=params.source,
         indicators=list(results),
     )

@@ -22,7 +22,7 @@ from reportgen.report.notebook_api import (
 def test_plain_values_resolve_like_make_report():
     resolved = resolve_params(authority="Southwark", period="2023-24")
     assert resolved.authority_code == "E09000028"  # Southwark's GSS code
-    assert resolved.period == "2023-24"
+    assert resolved.period.label == "2023-24"
     assert resolved.source == "published"
     assert resolved == load_params("Southwark", "2023-24")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from reportgen.indicators.published import published_values
 from reportgen.sources import synthetic
 from reportgen.sources.ssda903.read import TABLES, read_history, read_return
 from reportgen.sources.ssda903.validate import validate_return
@@ -31,7 +32,9 @@ def small_bank() -> postcodes.PostcodeBank:
 @pytest.fixture(scope="session")
 def rutland(tmp_path_factory, small_bank) -> synthetic.SyntheticReturns:
     out = tmp_path_factory.mktemp("synth") / "rutland"
-    return synthetic.generate(RUTLAND, "2023-24:2024-25", seed=7, out=out, bank=small_bank)
+    return synthetic.generate(
+        RUTLAND, "2023-24:2024-25", seed=7, out=out, bank=small_bank, published=published_values
+    )
 
 
 def _table(result, year: int, table: str) -> pd.DataFrame:
@@ -128,10 +131,20 @@ def test_episodes_form_periods_of_care(rutland):
 
 def test_deterministic(tmp_path, small_bank, rutland):
     again = synthetic.generate(
-        RUTLAND, "2023-24:2024-25", seed=7, out=tmp_path / "a", bank=small_bank
+        RUTLAND,
+        "2023-24:2024-25",
+        seed=7,
+        out=tmp_path / "a",
+        bank=small_bank,
+        published=published_values,
     )
     other = synthetic.generate(
-        RUTLAND, "2023-24:2024-25", seed=8, out=tmp_path / "b", bank=small_bank
+        RUTLAND,
+        "2023-24:2024-25",
+        seed=8,
+        out=tmp_path / "b",
+        bank=small_bank,
+        published=published_values,
     )
     for year in YEARS:
         for path in sorted(rutland.year_folders[year].iterdir()):
@@ -144,7 +157,7 @@ def test_deterministic(tmp_path, small_bank, rutland):
 def test_ensure_return_caches(tmp_path, monkeypatch, small_bank):
     monkeypatch.setenv("REPORTGEN_SYNTHETIC_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(postcodes, "load_bank", lambda cache_dir: small_bank)
-    folder = synthetic.ensure_return(RUTLAND, "2024-25 Q3", seed=3)
+    folder = synthetic.ensure_return(RUTLAND, "2024-25 Q3", seed=3, published=published_values)
     assert folder.is_dir() and (folder / "README.txt").exists()
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == [
         "2021",
@@ -154,7 +167,9 @@ def test_ensure_return_caches(tmp_path, monkeypatch, small_bank):
         "2025",
     ]
     stamp = (folder / "2025" / "synthetic_episodes.csv").stat().st_mtime_ns
-    assert synthetic.ensure_return("Rutland", "2024-25", seed=3) == folder
+    assert (
+        synthetic.ensure_return("Rutland", "2024-25", seed=3, published=published_values) == folder
+    )
     assert (folder / "2025" / "synthetic_episodes.csv").stat().st_mtime_ns == stamp
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]
     assert read_history(folder).years == (2021, 2022, 2023, 2024, 2025)

@@ -73,7 +73,7 @@ from reportgen.analysis.forecast import (
     ProjectedYear,
     pooled_variation,
 )
-from reportgen.core.periods import Period, parse_period, year_label
+from reportgen.core.periods import Period, as_period, year_label
 from reportgen.indicators import engine
 from reportgen.indicators.blocks import (
     NAT,
@@ -223,7 +223,7 @@ def _as_of_day(as_of: str | Period | date) -> int:
         day = to_day(as_of)
         label = as_of.isoformat()
     else:
-        period = as_of if isinstance(as_of, Period) else parse_period(str(as_of))
+        period = as_period(as_of)
         day = to_day(period.end)
         label = period.label
     when = from_day(day)

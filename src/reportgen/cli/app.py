@@ -65,6 +65,7 @@ def report(
 
             check_inputs(since)
         from reportgen.core.config import load_params
+        from reportgen.indicators import registry
         from reportgen.run.report import run_report
 
         params = load_params(
@@ -75,6 +76,7 @@ def report(
             layout=layout,
             out=out,
             params_file=params_file,
+            check_indicator=registry.get,
         )
         from reportgen.core.config import disclosure_warning
 

@@ -46,11 +46,17 @@ def forecast(
     from reportgen.core.atomic import write_with
     from reportgen.core.config import load_params
     from reportgen.core.errors import ParamsError, ReportgenError
+    from reportgen.indicators import registry
     from reportgen.report import outlook
 
     try:
         params = load_params(
-            authority, as_of or period, source=source, input=input, params_file=params_file
+            authority,
+            as_of or period,
+            source=source,
+            input=input,
+            params_file=params_file,
+            check_indicator=registry.get,
         )
         params = outlook.with_options(params, horizon=horizon, window=window)
         if scenario is not None:

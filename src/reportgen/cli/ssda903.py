@@ -209,19 +209,19 @@ def indicator_values(params: Any, allow_invalid: bool = False) -> dict[str, floa
             for result in published.family_results(
                 family,
                 params.authority_code,
-                params.period_obj.collection_year,
+                params.period.collection_year,
                 list(params.statistical_neighbours),
             ):
                 found[result.id] = result.value
     else:
         if params.source == "synthetic":
-            history = choose._synthetic_history(params)
+            history = engine.synthetic_history(params)
         else:
             choose.check_return(
                 SimpleNamespace(input=params.input, allow_invalid_903=allow_invalid)
             )
             history = choose.load_history(params.input)
-        found = engine.values(history, params.authority_code, params.period_obj)
+        found = engine.values(history, params.authority_code, params.period)
     out: dict[str, float | int | None] = {}
     for id_ in registry.REGISTRY:
         value = found.get(id_)
@@ -261,9 +261,12 @@ def indicators(
     from reportgen.core.atomic import write_json
     from reportgen.core.config import load_params
     from reportgen.core.errors import ReportgenError
+    from reportgen.indicators import registry
 
     try:
-        params = load_params(authority, period, source=source, input=input)
+        params = load_params(
+            authority, period, source=source, input=input, check_indicator=registry.get
+        )
         data: dict[str, Any] = dict(indicator_values(params, allow_invalid))
         if params.source != "published":  # figures from child-level data: say so where they are
             data = {UNSUPPRESSED_KEY: UNSUPPRESSED_NOTE, **data}

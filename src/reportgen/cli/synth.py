@@ -44,6 +44,7 @@ def synth(
 
     try:
         from reportgen.core.authorities import all_authorities, lookup
+        from reportgen.indicators.published import published_values
         from reportgen.sources import synthetic
 
         started = time.perf_counter()
@@ -55,10 +56,15 @@ def synth(
         if not codes:
             raise ReportgenError('--authority is empty: give a code, a name or "all"')
         if len(codes) == 1:
-            done = [synthetic.generate(codes[0], years, seed, out)]
+            done = [synthetic.generate(codes[0], years, seed, out, published=published_values)]
         else:
             done = synthetic.generate_many(
-                codes, years, seed, out or Path("out") / "synthetic", workers=workers
+                codes,
+                years,
+                seed,
+                out or Path("out") / "synthetic",
+                published=published_values,
+                workers=workers,
             )
     except (ReportgenError, Exception) as error:  # noqa: BLE001
         _fail(error)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 import reprlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -39,7 +40,7 @@ from reportgen.core import authorities
 from reportgen.core.committee import CommitteeDetails
 from reportgen.core.errors import ParamsError, PeriodError, ReportgenError
 from reportgen.core.paths import DEFAULT_OUT_DIR, KERNEL_NAME, PARAMS_DIR, PROJECT_ROOT
-from reportgen.core.periods import Period, parse_period, year_label
+from reportgen.core.periods import Period, PeriodField, as_period, parse_period, year_label
 
 Source = Literal["published", "ssda903", "synthetic"]
 Layout = str
@@ -163,6 +164,24 @@ class OfficerParams(BaseModel):
     email: str = ""
 
 
+IndicatorCheck = Callable[[str], object]
+"""Checks an indicator id, raising :class:`~reportgen.core.errors.ReportgenError` naming the
+closest ids when it is unknown: :func:`reportgen.indicators.registry.get`. The params sit below the
+indicators, so the caller hands the check in (``load_params(..., check_indicator=registry.get)``);
+without it, ids are checked when the indicators read them."""
+
+
+def _checked_indicator(value: str, info: ValidationInfo) -> str:
+    """``value``, checked by the validation context's ``check_indicator`` when one is given."""
+    check = (info.context or {}).get("check_indicator")
+    if check is not None:
+        try:
+            check(value)
+        except ReportgenError as error:  # reported with the file and key by load_params
+            raise ValueError(str(error)) from None
+    return value
+
+
 class TargetParams(BaseModel):
     """A target for one indicator, e.g. ``{indicator: adopted, target: 25, label: "25 adoptions a year"}``."""
 
@@ -175,14 +194,8 @@ class TargetParams(BaseModel):
 
     @field_validator("indicator")
     @classmethod
-    def _known_indicator(cls, value: str) -> str:
-        from reportgen.indicators import registry
-
-        try:
-            registry.get(value)
-        except ReportgenError as error:  # reported with the file and key by load_params
-            raise ValueError(str(error)) from None
-        return value
+    def _known_indicator(cls, value: str, info: ValidationInfo) -> str:
+        return _checked_indicator(value, info)
 
 
 class CommitmentParams(BaseModel):
@@ -197,15 +210,8 @@ class CommitmentParams(BaseModel):
 
     @field_validator("indicator")
     @classmethod
-    def _known_indicator(cls, value: str | None) -> str | None:
-        from reportgen.indicators import registry
-
-        if value is not None:
-            try:
-                registry.get(value)
-            except ReportgenError as error:
-                raise ValueError(str(error)) from None
-        return value
+    def _known_indicator(cls, value: str | None, info: ValidationInfo) -> str | None:
+        return None if value is None else _checked_indicator(value, info)
 
     @model_validator(mode="after")
     def _target_needs_indicator(self) -> CommitmentParams:
@@ -233,7 +239,10 @@ class ReportParams(BaseModel):
     statistical_neighbours
         1 to 10 GSS codes, closest first (default: the DfE 2025 model's 10).
     period
-        Canonical period label (see :mod:`reportgen.core.periods`); any accepted form is normalised.
+        The reporting :class:`~reportgen.core.periods.Period`, parsed once here from any accepted
+        form (``"2024-25"``, ``"2024/25"``, ``"2024-25 Q3"``, ...); ``str(params.period)`` and
+        ``params.period.label`` are its canonical label, which is also what
+        :meth:`to_notebook_parameters` and ``model_dump`` write.
     source
         ``"published"`` (DfE tables, collection years only), ``"ssda903"`` (the authority's 903
         returns in ``input``) or ``"synthetic"``.
@@ -304,7 +313,7 @@ class ReportParams(BaseModel):
     old_la_code: str = Field(pattern=OLD_CODE_PATTERN)
     region: str = Field(min_length=1)
     statistical_neighbours: list[str] = Field(min_length=1, max_length=10)
-    period: str
+    period: PeriodField
     source: Source = "published"
     input: Path | None = None
     layout: Layout
@@ -375,10 +384,10 @@ class ReportParams(BaseModel):
     @classmethod
     def _fill_period_defaults(cls, data: Any) -> Any:
         """Fill ``report_title`` and ``meeting_date`` from the period when not given."""
-        if not isinstance(data, dict) or not isinstance(data.get("period"), str):
+        if not isinstance(data, dict) or not isinstance(data.get("period"), str | Period):
             return data
         try:
-            period = parse_period(data["period"])
+            period = as_period(data["period"])
         except PeriodError:
             return data  # the field validator reports it
         data = dict(data)
@@ -387,14 +396,6 @@ class ReportParams(BaseModel):
         if data.get("meeting_date") is None:
             data["meeting_date"] = default_meeting_date(period)
         return data
-
-    @field_validator("period")
-    @classmethod
-    def _canonical_period(cls, value: str) -> str:
-        try:
-            return parse_period(value).label
-        except PeriodError as exc:
-            raise ValueError(str(exc)) from None
 
     @field_validator("statistical_neighbours")
     @classmethod
@@ -411,20 +412,15 @@ class ReportParams(BaseModel):
 
     @model_validator(mode="after")
     def _check_source(self) -> ReportParams:
-        problem = source_problem(self.source, self.period_obj, self.input)
+        problem = source_problem(self.source, self.period, self.input)
         if problem:
             raise ValueError(problem)
         return self
 
     @property
-    def period_obj(self) -> Period:
-        """The :class:`~reportgen.core.periods.Period` for :attr:`period`."""
-        return parse_period(self.period)
-
-    @property
     def out_dir(self) -> Path:
         """Folder of this report's outputs: ``out/<authority_code>/<period folder name>``."""
-        return self.out / self.authority_code / self.period_obj.folder_name
+        return self.out / self.authority_code / self.period.folder_name
 
     def to_notebook_parameters(self) -> dict[str, Any]:
         """The parameters as JSON-safe literals for papermill to inject.
@@ -439,8 +435,13 @@ class ReportParams(BaseModel):
         return self.model_dump(mode="json")
 
     @classmethod
-    def from_notebook_parameters(cls, parameters: dict[str, Any]) -> ReportParams:
+    def from_notebook_parameters(
+        cls, parameters: dict[str, Any], *, check_indicator: IndicatorCheck | None = None
+    ) -> ReportParams:
         """Rebuild the parameters from :meth:`to_notebook_parameters` output (in a notebook).
+
+        ``check_indicator`` checks the targets' and commitments' indicator ids
+        (:data:`IndicatorCheck`).
 
         Raises
         ------
@@ -448,7 +449,7 @@ class ReportParams(BaseModel):
             If the values do not validate (one line naming the keys).
         """
         try:
-            return cls.model_validate(parameters)
+            return cls.model_validate(parameters, context={"check_indicator": check_indicator})
         except ValidationError as exc:
             raise ParamsError(
                 _describe_validation_error(exc, {}, default_source="notebook parameters")
@@ -551,6 +552,7 @@ def load_params(
     overrides: dict[str, Any] | None = None,
     params_file: Path | str | None = None,
     params_dir: str | Path = PARAMS_DIR,
+    check_indicator: IndicatorCheck | None = None,
 ) -> ReportParams:
     """Merge defaults, the authority's file and command-line values into checked parameters.
 
@@ -572,6 +574,10 @@ def load_params(
         arguments above win over them.
     params_dir
         Folder holding ``defaults.yaml`` and ``authorities/<GSS>.yaml``.
+    check_indicator
+        Checks the indicator ids of ``targets`` and ``commitments`` (:data:`IndicatorCheck`:
+        pass :func:`reportgen.indicators.registry.get`, as every command does), so that an unknown
+        id is reported with its file and key.
 
     Returns
     -------
@@ -673,7 +679,7 @@ def load_params(
         if provenance["period"] == COMMAND_LINE:
             raise
         raise ParamsError(f"{provenance['period']}: key 'period': {exc}") from None
-    merged["period"] = period_obj.label
+    merged["period"] = period_obj
 
     # Source and period together, and the published data.
     chosen_source = merged.get("source", "published")
@@ -688,7 +694,7 @@ def load_params(
         )
 
     try:
-        params = ReportParams.model_validate(merged)
+        params = ReportParams.model_validate(merged, context={"check_indicator": check_indicator})
     except ValidationError as exc:
         raise ParamsError(_describe_validation_error(exc, provenance)) from None
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from reportgen.core.periods import format_date  # noqa: F401 (house style for dates too)
+
 MARKER_TEXT = {
     "c": "not published (small number)",
     "k": "less than 0.5%",
@@ -101,11 +103,6 @@ def format_cell(value: float | None, unit: str, marker: str | None = None) -> st
     if unit == "percent":
         return f"{whole(value)}%"
     return f"{whole(value):,}"
-
-
-def format_date(value) -> str:
-    """``4 June 2019`` (GOV.UK date style, no leading zero)."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

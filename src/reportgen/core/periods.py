@@ -34,7 +34,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from typing import Literal, NoReturn
+from typing import Annotated, Literal, NoReturn
+
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
 
 from reportgen.core.errors import PeriodError
 
@@ -149,7 +151,7 @@ class Period:
             return f"{first} to {last} {self.end.year} ({self.label})"
         if self.kind == "month":
             return f"{MONTH_NAMES[self.start.month]} {self.start.year}"
-        return f"{_long_date(self.start)} to {_long_date(self.end)}"
+        return f"{format_date(self.start)} to {format_date(self.end)}"
 
     @property
     def folder_name(self) -> str:
@@ -336,6 +338,38 @@ def _month(year: int, month: int) -> Period:
     )
 
 
-def _long_date(day: date) -> str:
-    """``1 April 2024`` (no leading zero, full month name)."""
+def format_date(day: date) -> str:
+    """``4 June 2019``: GOV.UK date style, no leading zero, English month name whatever the locale.
+
+    >>> format_date(date(2019, 6, 4))
+    '4 June 2019'
+    """
     return f"{day.day} {MONTH_NAMES[day.month]} {day.year}"
+
+
+def as_period(period: Period | str) -> Period:
+    """A :class:`Period` from one or from any accepted text (parsed once per text: cached).
+
+    >>> as_period("2024/25") is as_period(as_period("2024-25"))
+    True
+    """
+    return period if isinstance(period, Period) else parse_period(str(period))
+
+
+def _validate_period(value: object) -> Period:
+    """The params' period validator: :func:`as_period`, its error as pydantic expects."""
+    try:
+        return as_period(value)  # type: ignore[arg-type]
+    except PeriodError as exc:
+        raise ValueError(str(exc)) from None
+
+
+PeriodField = Annotated[
+    Period,
+    PlainValidator(_validate_period),
+    PlainSerializer(lambda period: period.label, return_type=str),
+    WithJsonSchema({"type": "string", "description": ACCEPTED_FORMS}),
+]
+"""A period as a pydantic field: given as any accepted text (or a :class:`Period`), held as the
+parsed :class:`Period`, written out (``model_dump``, JSON, notebook parameters) as its canonical
+label. A bad value is a validation error quoting the accepted forms."""

@@ -17,6 +17,9 @@ import pandas as pd
 from reportgen.core.errors import DataError
 from reportgen.core.paths import DATA_DIR
 
+ENGLAND_CODE = "E92000001"
+"""ONS code of England, the ``new_la_code`` the published long frames give national rows."""
+
 MARKERS = frozenset({"c", "k", "z", "x", "low", "u"})
 """DfE Explore Education Statistics markers: all mean *missing*, never zero."""
 

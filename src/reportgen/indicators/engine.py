@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.core.errors import DataError, ParamsError, ReportgenError
-from reportgen.core.periods import Period, parse_period, year_label
+from reportgen.core.periods import Period, as_period, parse_period, year_label
 from reportgen.indicators import adoption, care_leavers, registry, sufficiency  # noqa: F401
 from reportgen.indicators.blocks import (
     DEFAULT_OPTIONS,
@@ -56,11 +56,10 @@ from reportgen.indicators.blocks import (
 )
 from reportgen.indicators.measures import FUNCTIONS, TIMINGS, Frame, Measure, NotAvailable
 from reportgen.indicators.result import IndicatorResult
+from reportgen.sources import choose
 from reportgen.sources.choose import (  # noqa: F401 (engine API)
-    _synthetic_history,
     check_return,
     load_history,
-    params_history,
 )
 from reportgen.sources.ssda903.read import History
 
@@ -120,11 +119,6 @@ class Outcome:
 
 # --------------------------------------------------------------------------------------------
 # Periods
-
-
-def as_period(period: Period | str) -> Period:
-    """A :class:`~reportgen.core.periods.Period` from one or its text."""
-    return period if isinstance(period, Period) else parse_period(str(period))
 
 
 def previous_period(period: Period | str) -> Period:
@@ -670,7 +664,7 @@ def monthly(params: Any, months: int = 12) -> dict[str, dict[str, float | None]]
     if params.source == "published":
         return {}
     history = params_history(params)
-    end = params.period_obj.end
+    end = params.period.end
     labels = []
     year, month = end.year, end.month
     for _ in range(months):
@@ -683,11 +677,28 @@ def monthly(params: Any, months: int = 12) -> dict[str, dict[str, float | None]]
     return out
 
 
+def synthetic_history(params: Any) -> History:
+    """The synthetic returns for a report's authority and period, calibrated to the published
+    values (:func:`reportgen.sources.choose.synthetic_history` with
+    :func:`reportgen.indicators.published.published_values` handed in)."""
+    from reportgen.indicators.published import published_values
+
+    return choose.synthetic_history(params, published_values)
+
+
+def params_history(params: Any) -> History:
+    """The 903 history a report's params point at: the authority's returns, or synthetic ones
+    (:func:`synthetic_history`)."""
+    if params.source == "synthetic":
+        return synthetic_history(params)
+    return load_history(params.input)
+
+
 def report_results(family: str, params: Any) -> list[IndicatorResult]:
     """What ``sections.compute_indicators`` returns for the ``ssda903`` and ``synthetic``
     sources: the family's results for the authority and period in ``params``."""
     if params.source == "synthetic":
-        history, returns = _synthetic_history(params), "synthetic SSDA903 returns"
+        history, returns = synthetic_history(params), "synthetic SSDA903 returns"
     else:
         check_return(params)
         history, returns = load_history(params.input), "SSDA903 returns"
@@ -695,7 +706,7 @@ def report_results(family: str, params: Any) -> list[IndicatorResult]:
         family,
         history,
         params.authority_code,
-        params.period_obj,
+        params.period,
         list(params.statistical_neighbours),
         returns=returns,
     )

@@ -24,12 +24,11 @@ import pyarrow.parquet as pq
 
 from reportgen.core.errors import PeriodError, UnknownAuthorityError
 from reportgen.core.paths import DATA_DIR
-from reportgen.core.tables import load_table, split_markers
+from reportgen.core.tables import ENGLAND_CODE, load_table, split_markers  # noqa: F401 (re-exported)
 from reportgen.indicators import registry
 from reportgen.indicators.registry import Extract, Sum
 from reportgen.indicators.result import IndicatorResult
 
-ENGLAND_CODE = "E92000001"
 """The ONS code used as ``new_la_code`` for England rows."""
 
 NOT_PUBLISHED = "not published"

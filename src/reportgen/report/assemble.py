@@ -22,7 +22,7 @@ from reportgen.core.formatting import (
     format_value,
 )
 from reportgen.core.formatting import is_missing as missing
-from reportgen.core.periods import parse_period, year_label
+from reportgen.core.periods import Period, as_period, parse_period, year_label
 from reportgen.core.plans import PlanItem, get_plan, paragraph_numbers
 from reportgen.indicators import registry
 from reportgen.indicators.result import IndicatorResult, SectionResult
@@ -86,12 +86,12 @@ DASHBOARD_MONTHS_PER_TABLE = 6
 """The dashboard's months per table (a label column and six months fit a portrait page)."""
 
 
-def comparator_label(period: str) -> str:
+def comparator_label(period: Period | str) -> str:
     """The year England and neighbour figures are for: the period itself when it is a
     collection year, else the DfE's latest published year ("latest year" when unknown)."""
-    parsed = parse_period(period)
+    parsed = as_period(period)
     if parsed.is_collection_year:
-        return period
+        return parsed.label
     from reportgen.indicators.engine import comparator_year
 
     year = comparator_year(parsed)
@@ -664,7 +664,7 @@ def build_report(
     """
     s = Results(sections)
     name, period = params.authority_name, params.period
-    context = Context(params, s, work_dir, year_label(params.period_obj.collection_year - 1))
+    context = Context(params, s, work_dir, year_label(params.period.collection_year - 1))
     context.narrative = Narrative(context)
     quality = data_quality.load(work_dir)
     context.appendix_titles = planned_appendices(context, quality)
@@ -848,7 +848,7 @@ def _appendix_b(c: Context) -> Appendix:
                         f"{_trend_words(shown)}, with England and "
                         f"the statistical neighbour (SN) average for "
                         f"{comparator_label(params.period)}",
-                        params.period,
+                        params.period.label,
                     )
                 ],
                 level=1,
@@ -863,9 +863,9 @@ def _appendix_b(c: Context) -> Appendix:
                     comparison_table(
                         profile,
                         params.authority_name,
-                        params.period,
-                        year_label(params.period_obj.collection_year - 1),
-                        f"Children looked after at {format_date(params.period_obj.end)} by age and legal status",
+                        params.period.label,
+                        year_label(params.period.collection_year - 1),
+                        f"Children looked after at {format_date(params.period.end)} by age and legal status",
                     )
                 ],
                 level=1,

@@ -146,12 +146,11 @@ def compute(params: ReportParams) -> dict[str, Any]:
         periods is left out.
     """
     from reportgen.indicators import engine
-    from reportgen.sources import choose
 
-    prep = engine.prepared(choose.params_history(params), params.authority_code)
+    prep = engine.prepared(engine.params_history(params), params.authority_code)
     code = params.authority_code
     index = prep.la_codes.index(code) if code in prep.la_codes else 0
-    period = params.period_obj
+    period = params.period
     before = engine.previous_period(period)
     now, then = _period_counts(prep, period, index), _period_counts(prep, before, index)
     topics: dict[str, Any] = {}

@@ -80,4 +80,4 @@ class Context:
     @property
     def period(self) -> str:
         """The period label."""
-        return self.params.period
+        return self.params.period.label

@@ -27,9 +27,10 @@ TOP = 5
 
 def _input_folder(params: ReportParams) -> Path:
     if params.source == "synthetic":
+        from reportgen.indicators.published import published_values
         from reportgen.sources.synthetic import ensure_return
 
-        return Path(ensure_return(params.authority_code, params.period_obj))
+        return Path(ensure_return(params.authority_code, params.period, published=published_values))
     return Path(str(params.input))
 
 
@@ -69,7 +70,7 @@ def summarise(params: ReportParams) -> dict[str, Any]:
     from reportgen.sources.dfe_rules.findings import KNOWN
     from reportgen.sources.dfe_rules.known_issues import SUMMARIES, crash_reason
 
-    year = params.period_obj.collection_year
+    year = params.period.collection_year
     folder = _input_folder(params)
     summary: dict[str, Any] = {"year": year, "own": _own_checks(folder, year)}
     if not params.dfe_rules:

@@ -515,7 +515,7 @@ class NarrativeContext:
     def _part_year_flow(self, indicator_id: str) -> bool:
         """A count or rate of children over part of a year: it does not compare with whole
         years (the trend) or with England's and the neighbours' annual figures."""
-        period = self.c.params.period_obj
+        period = self.c.params.period
         if period.spans_collection_year:
             return False
         spec = (
@@ -544,7 +544,7 @@ class NarrativeContext:
             return {}
         cells = _published_cells()
         codes = list(self.c.params.statistical_neighbours)
-        year = self.c.params.period_obj.collection_year
+        year = self.c.params.period.collection_year
         for candidate in (year, year - 1, year - 2):
             found = {
                 code: cells[(indicator_id, code, candidate)]
@@ -567,13 +567,13 @@ class NarrativeContext:
     ) -> dict[str, float] | None:
         """The authority's published counts of one DfE breakdown in a year (group -> count,
         NaN where withheld); ``None`` when the table has no rows for it."""
-        year = self.c.params.period_obj.collection_year if year is None else year
+        year = self.c.params.period.collection_year if year is None else year
         return _published_breakdown(table, self.c.params.authority_code, characteristic, year)
 
     def _pair(
         self, table: str, characteristic: str
     ) -> tuple[dict[str, float], dict[str, float]] | None:
-        year = self.c.params.period_obj.collection_year
+        year = self.c.params.period.collection_year
         before = self._published_counts(table, characteristic, year - 1)
         now = self._published_counts(table, characteristic, year)
         return None if before is None or now is None else (before, now)
@@ -597,7 +597,7 @@ class NarrativeContext:
         params = self.c.params
         if params.source != "published":
             return self._own_drivers(topic)
-        if not params.period_obj.is_collection_year:
+        if not params.period.is_collection_year:
             return ""
         min_count = params.disclosure.min_count
         if topic in ("cla_at_end", "started", "ceased", "placement"):
@@ -788,7 +788,7 @@ class NarrativeContext:
 
     def placement_mix(self) -> str:
         """The main placement types at the period end, with England for comparison."""
-        end = format_date(self.c.params.period_obj.end)
+        end = format_date(self.c.params.period.end)
         parts = []
         for indicator_id, words in PLACEMENTS:
             if not self.has(indicator_id):
@@ -796,7 +796,7 @@ class NarrativeContext:
             r = self.result(indicator_id)
             where = (
                 "England"
-                if self.c.params.period_obj.is_collection_year
+                if self.c.params.period.is_collection_year
                 else f"England in {self.england_year()}"
             )
             england = (
@@ -852,7 +852,7 @@ class NarrativeContext:
         """The year England's (and the neighbours') figures are for: the report's period when it
         is a collection year, else the DfE's latest published year before its end ("2024-25"
         for a 2024-25 Q3 report)."""
-        period = self.c.params.period_obj
+        period = self.c.params.period
         if period.is_collection_year:
             return self.c.period
         year = comparator_year(period)
@@ -861,10 +861,10 @@ class NarrativeContext:
     def as_dict(self) -> dict[str, Any]:
         """The names a template sees."""
         params = self.c.params
-        period = params.period_obj
+        period = params.period
         return {
             "authority": params.authority_name,
-            "period": params.period,
+            "period": period.label,
             "period_title": period.title,
             "start_date": format_date(period.start),
             "end_date": format_date(period.end),

@@ -46,7 +46,7 @@ def compute_sections(params: ReportParams) -> dict[str, SectionResult]:
             family=f,
             authority_code=params.authority_code,
             authority_name=params.authority_name,
-            period=params.period,
+            period=params.period.label,
             source=params.source,
             indicators=compute_indicators(f, params),
         )
@@ -82,7 +82,7 @@ def compute_indicators(family: str, params: ReportParams) -> list[IndicatorResul
     return published.family_results(
         family,
         params.authority_code,
-        params.period_obj.collection_year,
+        params.period.collection_year,
         list(params.statistical_neighbours),
     )
 
@@ -263,7 +263,7 @@ def resolve_params(
         data, ...); in Jupyter it is shown as that one line.
     """
     if params is not None:
-        return ReportParams.from_notebook_parameters(params)
+        return ReportParams.from_notebook_parameters(params, check_indicator=registry.get)
     _short_reportgen_errors()
     return load_params(
         _text(authority),
@@ -273,6 +273,7 @@ def resolve_params(
         layout=layout,
         out=_project_path(out),
         params_file=_project_path(params_file),
+        check_indicator=registry.get,
     )
 
 
@@ -311,7 +312,7 @@ def run_section(
         family=family,
         authority_code=report_params.authority_code,
         authority_name=report_params.authority_name,
-        period=report_params.period,
+        period=report_params.period.label,
         source=report_params.source,
         indicators=disclosed_indicators(family, report_params),
     )

@@ -31,7 +31,7 @@ OFFICER_PARTS = {
 
 def own_folder(params: ReportParams) -> Path:
     """``params/authorities/<code>/<period folder>/``."""
-    return AUTHORITY_PARAMS_DIR / params.authority_code / params.period_obj.folder_name
+    return AUTHORITY_PARAMS_DIR / params.authority_code / params.period.folder_name
 
 
 def officer_inline(params: ReportParams) -> dict[str, str]:

@@ -145,7 +145,7 @@ def _published_years() -> tuple[int, ...]:
 def forecast_year(params: ReportParams) -> str:
     """The last published collection year ending (31 March) on or before the period's end: the
     forecast's origin (a 2024-25 Q3 paper, ending 31 December 2024, starts from 2023-24)."""
-    end = params.period_obj.end
+    end = params.period.end
     years = [y for y in _published_years() if (y, 3, 31) <= (end.year, end.month, end.day)]
     return year_label(years[-1] if years else _published_years()[0])
 
@@ -193,13 +193,13 @@ def run_forecast_903(params: ReportParams):
     """The multi-state projection from the authority's own (or synthetic) returns, from the
     period's 31 March; ``None`` when the period does not end on a 31 March."""
     from reportgen.analysis import forecast_903 as f903
-    from reportgen.sources import choose
+    from reportgen.indicators import engine
 
-    end = params.period_obj.end
+    end = params.period.end
     if (end.month, end.day) != (3, 31):
         return None
     return f903.project_903(
-        choose.params_history(params),
+        engine.params_history(params),
         params.authority_code,
         year_label(end.year),
         horizon=params.forecast.horizon,
@@ -439,10 +439,9 @@ def distance_by_provider(params: ReportParams) -> dict[str, Any]:
     from reportgen.indicators.blocks import PROVIDER_CODES
     from reportgen.indicators.measures import NotAvailable
     from reportgen.indicators.sufficiency import distances
-    from reportgen.sources import choose
 
-    prep = engine.prepared(choose.params_history(params), params.authority_code)
-    frame = engine.make_frame(prep, params.period_obj)
+    prep = engine.prepared(engine.params_history(params), params.authority_code)
+    frame = engine.make_frame(prep, params.period)
     try:
         miles = distances(frame)
     except NotAvailable as error:
@@ -545,7 +544,7 @@ def costs_part(
     except (cst.IPFError, ValueError) as error:
         return {"available": False, "reason": str(error)}
     if own:
-        year = year_label(params.period_obj.collection_year)
+        year = year_label(params.period.collection_year)
         if float(counts.to_numpy().sum()) < params.disclosure.min_count:
             return {
                 "available": False,
@@ -623,7 +622,7 @@ def _latest_england_year(year: str) -> str:
 
 def _at(params: ReportParams) -> str:
     """The period's last day, "31 December 2024"."""
-    return format_date(params.period_obj.end)
+    return format_date(params.period.end)
 
 
 def placement_days(
@@ -639,10 +638,9 @@ def placement_days(
     """
     from reportgen.core.periods import Period
     from reportgen.indicators import blocks, engine
-    from reportgen.sources import choose
 
-    period: Period = params.period_obj
-    prep = engine.prepared(choose.params_history(params), params.authority_code)
+    period: Period = params.period
+    prep = engine.prepared(engine.params_history(params), params.authority_code)
     start, end = blocks.to_day(period.start), blocks.to_day(period.end) + 1
     if last_day_only:
         start = end - 1
@@ -684,7 +682,7 @@ def period_costs_part(params: ReportParams, table: cst.CostTable) -> dict[str, A
         days, children = placement_days(params)
     except Exception as error:  # noqa: BLE001 - the paper says why, the run goes on
         return {"available": False, "reason": f"the 903 placements could not be read: {error}"}
-    year = year_label(params.period_obj.collection_year)
+    year = year_label(params.period.collection_year)
     small = params.disclosure.min_count
     if int(children.sum()) < small:  # distinct children per type: their sum bounds the total
         return {
@@ -708,7 +706,7 @@ def period_costs_part(params: ReportParams, table: cst.CostTable) -> dict[str, A
         by_type[key]["withheld"] = True
     return {
         "available": True,
-        "period": params.period,
+        "period": params.period.label,
         "year": year,
         "days": cells.attrs["days"],
         "uncosted_days": cells.attrs["uncosted_days"],

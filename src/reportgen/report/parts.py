@@ -81,7 +81,7 @@ def part_summary(c: Context) -> list[Block]:
     if "cla_at_end" in c.s and "cla_rate_per_10k" in c.s:
         count, rate = c.s["cla_at_end"], c.s["cla_rate_per_10k"]
         if not is_missing(count.value) and not is_missing(rate.value):
-            end = format_date(c.params.period_obj.end)
+            end = format_date(c.params.period.end)
             text = (
                 f"At {end}, {format_value(count.value, 'count')} children were looked after by "
                 f"{c.name}, a rate of {format_value(rate.value, 'rate')} per 10,000 children"

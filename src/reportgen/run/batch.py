@@ -59,7 +59,7 @@ def resume_split(tasks: list[Task]) -> tuple[list[Task], list[Outcome]]:
             current = False
         if current:
             unchanged.append(
-                Outcome(task.authority, params.period, "skipped", 0.0, reason=UNCHANGED)
+                Outcome(task.authority, params.period.label, "skipped", 0.0, reason=UNCHANGED)
             )
         else:
             todo.append(task)

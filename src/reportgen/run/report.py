@@ -91,7 +91,7 @@ def still_to_write(default_text: list[dict[str, str]]) -> list[str]:
 
 def report_filename(params: ReportParams) -> str:
     """``E10000018_2024-25_children-in-care.docx``."""
-    return f"{params.authority_code}_{params.period_obj.folder_name}_children-in-care.docx"
+    return f"{params.authority_code}_{params.period.folder_name}_children-in-care.docx"
 
 
 _HASHES: dict[tuple[str, int, int], str] = {}
@@ -464,7 +464,7 @@ def _keep_failure(staging: Path, params: ReportParams, reason: str) -> Path:
     ``reason.txt`` stays) unless the author set ``privacy: {keep_failed_notebooks: true}``, and
     then ``RESTRICTED.txt`` says what they are.
     """
-    failed = params.out_dir.parent / ".failed" / params.period_obj.folder_name
+    failed = params.out_dir.parent / ".failed" / params.period.folder_name
     reason = redact(reason)
     restricted = params.source != "published"
     with COMMIT_LOCK:
@@ -586,7 +586,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         inputs = input_hashes(params)
         run_info = {
             "authority": {"code": params.authority_code, "name": params.authority_name},
-            "period": params.period,
+            "period": params.period.label,
             "params": params.model_dump(mode="json"),
             "inputs": inputs,
             "fingerprint": inputs_fingerprint(params, inputs),

@@ -39,6 +39,7 @@ class Task:
     def params(self) -> ReportParams:
         """The task's validated parameters (``load_params`` on its CLI values)."""
         from reportgen.core.config import load_params
+        from reportgen.indicators import registry
 
         return load_params(
             self.authority,
@@ -47,6 +48,7 @@ class Task:
             input=self.input,
             layout=self.layout,
             out=self.out,
+            check_indicator=registry.get,
         )
 
 
@@ -80,7 +82,7 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
     entered = False
     try:
         params = task.params()
-        period = params.period
+        period = params.period.label
         _CURRENT["final"] = params.out_dir
         entered = True
         result = run_report(params, kernel=kernel)

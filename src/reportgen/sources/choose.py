@@ -2,7 +2,8 @@
 
 :func:`load_history` reads a folder of returns (one subfolder per collection year) and
 :func:`validate_input` checks it, sharing one read of each folder; :func:`check_return` refuses a
-report's returns with errors; :func:`params_history` is the history a report's params point at.
+report's returns with errors; :func:`synthetic_history` gives synthetic returns (the indicator
+engine's ``params_history`` chooses between the two).
 Moved here from the indicator engine: choosing and reading a source is the sources' job.
 """
 
@@ -12,11 +13,14 @@ import dataclasses
 import importlib
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reportgen.core.errors import DataError, ParamsError
 from reportgen.sources.ssda903.folders import year_folders
 from reportgen.sources.ssda903.read import History, ReturnScan, read_history, scan_return
+
+if TYPE_CHECKING:
+    from reportgen.sources.synthetic.targets import PublishedValues
 
 
 def _signature(folder: Path) -> tuple:
@@ -130,7 +134,18 @@ def check_return(params: Any) -> list:
     return problems
 
 
-def _synthetic_history(params: Any) -> History:
+def synthetic_history(params: Any, published: PublishedValues) -> History:
+    """The synthetic returns for a report's authority and period (generated once, then cached).
+
+    Parameters
+    ----------
+    params
+        The report's params (authority, period, optional seed).
+    published
+        The published indicator values the generator is calibrated to
+        (:data:`reportgen.sources.synthetic.targets.PublishedValues`); a source does not import
+        indicators, so the caller hands them in (:func:`reportgen.indicators.engine.params_history`).
+    """
     try:
         synthetic = importlib.import_module("reportgen.sources.synthetic")
     except ImportError:
@@ -141,12 +156,5 @@ def _synthetic_history(params: Any) -> History:
         ) from None
     seed = getattr(params, "synthetic_seed", None)
     seed = getattr(params, "seed", 0) if seed is None else seed
-    made = synthetic.ensure_return(params.authority_code, params.period_obj, seed)
+    made = synthetic.ensure_return(params.authority_code, params.period, seed, published=published)
     return made if isinstance(made, History) else load_history(made)
-
-
-def params_history(params: Any) -> History:
-    """The 903 history a report's params point at (synthetic or the authority's returns)."""
-    return (
-        _synthetic_history(params) if params.source == "synthetic" else load_history(params.input)
-    )

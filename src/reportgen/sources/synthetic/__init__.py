@@ -35,11 +35,15 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from reportgen.core.errors import DataError, PeriodError
+
+if TYPE_CHECKING:
+    from reportgen.sources.synthetic.targets import PublishedValues
 
 GENERATOR_VERSION = 1
 """Bumped whenever the output for a given seed changes (cached returns are then rebuilt)."""
@@ -193,6 +197,7 @@ def generate(
     seed: int = 0,
     out: Path | str | None = None,
     *,
+    published: PublishedValues,
     cache_dir: Path | str | None = None,
     bank=None,
 ) -> SyntheticReturns:
@@ -209,6 +214,10 @@ def generate(
     out
         Output folder (created; existing synthetic files in it are replaced). Default:
         ``out/synthetic/<code>``.
+    published
+        The published indicator values the generator is calibrated to
+        (:data:`~reportgen.sources.synthetic.targets.PublishedValues`: pass
+        :func:`reportgen.indicators.published.published_values`).
     cache_dir
         Where the postcode sample is cached (default :func:`default_cache_dir`).
     bank
@@ -224,7 +233,9 @@ def generate(
     found = lookup(authority)
     year_list = parse_years(years)
     folder = Path(out) if out is not None else Path("out") / "synthetic" / found.gss
-    tables_by_year = build(found.gss, year_list, seed, cache_dir=cache_dir, bank=bank)
+    tables_by_year = build(
+        found.gss, year_list, seed, published=published, cache_dir=cache_dir, bank=bank
+    )
     folder.mkdir(parents=True, exist_ok=True)
     year_folders, rows = {}, {}
     for year, tables in tables_by_year.items():
@@ -249,8 +260,8 @@ def generate(
 
 
 def _generate_one(args: tuple) -> SyntheticReturns:
-    code, years, seed, out, cache_dir = args
-    return generate(code, years, seed, out, cache_dir=cache_dir)
+    code, years, seed, out, cache_dir, published = args
+    return generate(code, years, seed, out, published=published, cache_dir=cache_dir)
 
 
 def generate_many(
@@ -259,6 +270,7 @@ def generate_many(
     seed: int = 0,
     out: Path | str = Path("out") / "synthetic",
     *,
+    published: PublishedValues,
     workers: int | None = None,
     cache_dir: Path | str | None = None,
 ) -> list[SyntheticReturns]:
@@ -279,10 +291,10 @@ def generate_many(
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     load_bank(root)
     for c in codes:  # computed once here, inherited by the forked workers
-        targets_for(c)
-    sizes = {c: targets_for(c).count("cla", year_list[-1]) for c in codes}
+        targets_for(c, published)
+    sizes = {c: targets_for(c, published).count("cla", year_list[-1]) for c in codes}
     order = sorted(codes, key=lambda c: (-sizes[c], c))
-    tasks = [(c, year_list, seed, Path(out) / c, root) for c in order]
+    tasks = [(c, year_list, seed, Path(out) / c, root, published) for c in order]
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         done = [_generate_one(task) for task in tasks]
@@ -298,6 +310,7 @@ def build(
     years: Sequence[int],
     seed: int = 0,
     *,
+    published: PublishedValues,
     cache_dir: Path | str | None = None,
     bank=None,
 ) -> dict[int, dict[str, pd.DataFrame]]:
@@ -313,7 +326,7 @@ def build(
     rng = np.random.default_rng(_seed_sequence(seed, authority.gss))
     if bank is None:
         bank = load_bank(Path(cache_dir) if cache_dir is not None else default_cache_dir())
-    targets = targets_for(authority.gss)
+    targets = targets_for(authority.gss, published)
     plan = simulate(targets, year_list, bank, authority.gss, rng)
     draws = Draws(rng)
     london = authority.gss.startswith("E09")
@@ -324,7 +337,9 @@ def build(
     }
 
 
-def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
+def ensure_return(
+    authority_code: str, period, seed: int = 0, *, published: PublishedValues
+) -> Path:
     """Synthetic returns for the five collection years ending at ``period``'s, generated once.
 
     Parameters
@@ -335,6 +350,9 @@ def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
         A :class:`reportgen.core.periods.Period` or its text (``"2024-25"``, ``"2024-25 Q3"``, ...).
     seed
         Random seed.
+    published
+        The published indicator values (as :func:`generate`); only read when the return is not
+        already in the cache.
 
     Returns
     -------
@@ -344,10 +362,10 @@ def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
         place, so a reader never sees a half-written return.
     """
     from reportgen.core.authorities import lookup
-    from reportgen.core.periods import Period, parse_period
+    from reportgen.core.periods import as_period
 
     found = lookup(authority_code)
-    period = period if isinstance(period, Period) else parse_period(str(period))
+    period = as_period(period)
     last = period.collection_year
     years = list(range(last - 4, last + 1))
     root = default_cache_dir()
@@ -357,7 +375,7 @@ def ensure_return(authority_code: str, period, seed: int = 0) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
-        generate(found.gss, years, seed, temp, cache_dir=root)
+        generate(found.gss, years, seed, temp, published=published, cache_dir=root)
         try:
             os.replace(temp, final)
         except OSError:

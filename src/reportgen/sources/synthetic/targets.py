@@ -1,8 +1,9 @@
 """Calibration targets for the synthetic 903 generator, read from the DfE published tables.
 
-Every figure the generator aims at comes from :func:`reportgen.indicators.published.published_values`
-(or, for detail the registry does not carry, such as starts by age or the individual reasons for
-ceasing, straight from the shipped tables). Markers (``c``, ``k``, ``z``, ``x``) are missing, never
+Every figure the generator aims at comes from the published indicator values its caller hands in
+(:data:`PublishedValues`: :func:`reportgen.indicators.published.published_values`, which a source
+may not import itself), or, for detail the registry does not carry, such as starts by age or the
+individual reasons for ceasing, straight from the shipped tables. Markers (``c``, ``k``, ``z``, ``x``) are missing, never
 zero:
 
 * a suppressed count among a breakdown's groups gets its share of what the published groups leave
@@ -16,14 +17,20 @@ zero:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
 
-from reportgen.core.tables import load_table
-from reportgen.indicators.published import ENGLAND_CODE, published_values
+from reportgen.core.tables import ENGLAND_CODE, load_table
+
+PublishedValues = Callable[[], pd.DataFrame]
+"""A function giving every published indicator value as one long frame, with at least the columns
+``indicator``, ``new_la_code`` (``E92000001`` for England), ``year`` and ``value`` (NaN where a
+marker was published): :func:`reportgen.indicators.published.published_values`. The generator's
+callers hand it in, so that sources never import indicators; it is called at most once (the values
+are cached per function)."""
 
 CEASED_GROUPS = ("adopted", "sgo", "returned_home", "independent_living", "other")
 """Reason-for-ceasing groups the DfE publishes by authority (``ceased_<group>`` ids)."""
@@ -107,9 +114,9 @@ def _shares(counts: Mapping[str, float]) -> dict[str, float]:
 
 
 @cache
-def _values() -> dict[tuple[str, str], dict[int, float]]:
+def _values(published: PublishedValues) -> dict[tuple[str, str], dict[int, float]]:
     """``(indicator, code) -> {year: value}`` (NaN where a marker was published)."""
-    frame = published_values()
+    frame = published()
     out: dict[tuple[str, str], dict[int, float]] = {}
     keys = zip(
         frame["indicator"].astype(str).tolist(),
@@ -123,8 +130,8 @@ def _values() -> dict[tuple[str, str], dict[int, float]]:
     return out
 
 
-def _series(indicator: str, code: str) -> dict[int, float]:
-    return _values().get((indicator, code), {})
+def _series(indicator: str, code: str, published: PublishedValues) -> dict[int, float]:
+    return _values(published).get((indicator, code), {})
 
 
 @cache
@@ -227,22 +234,24 @@ def _nearest_key(mapping: Mapping[int, object], year: int) -> int:
     return min(mapping, key=lambda y: (abs(y - year), y))
 
 
-def filled_pct(indicator: str, code: str) -> dict[int, float]:
+def filled_pct(indicator: str, code: str, published: PublishedValues) -> dict[int, float]:
     """A percentage series with England's value wherever the authority's is missing.
 
     Parameters
     ----------
     indicator
-        A percentage indicator id of :func:`~reportgen.indicators.published.published_values`.
+        A percentage indicator id of the published values.
     code
         The authority's GSS code.
+    published
+        The published indicator values (:data:`PublishedValues`).
 
     Returns
     -------
     dict
         ``{collection end year: percentage}``, for the years where either figure is published.
     """
-    own, england = _series(indicator, code), _series(indicator, ENGLAND_CODE)
+    own, england = _series(indicator, code, published), _series(indicator, ENGLAND_CODE, published)
     years = sorted(set(own) | set(england))
     out = {}
     for year in years:
@@ -260,6 +269,7 @@ def filled_group_counts(
     code: str,
     year: int,
     total: float,
+    published: PublishedValues,
     *,
     england_default: float = math.nan,
 ) -> dict[str, float]:
@@ -276,6 +286,8 @@ def filled_group_counts(
         Collection end year.
     total
         The authority's total the groups add up to.
+    published
+        The published indicator values (:data:`PublishedValues`).
     england_default
         England's count for a group England did not publish that year.
 
@@ -285,15 +297,18 @@ def filled_group_counts(
         ``{group: count}``: the published counts kept, the suppressed groups sharing what they
         leave of ``total`` in England's proportions (see :func:`_fill`).
     """
-    england = {g: _series(f"{prefix}{g}", ENGLAND_CODE).get(year, england_default) for g in groups}
-    known = {g: _series(f"{prefix}{g}", code).get(year, math.nan) for g in groups}
+    england = {
+        g: _series(f"{prefix}{g}", ENGLAND_CODE, published).get(year, england_default)
+        for g in groups
+    }
+    known = {g: _series(f"{prefix}{g}", code, published).get(year, math.nan) for g in groups}
     return _fill(total, known, england)
 
 
-def _count_series(indicator: str, code: str) -> dict[int, float]:
+def _count_series(indicator: str, code: str, published: PublishedValues) -> dict[int, float]:
     """A count series; missing years from the nearest year, or from England's rate if none."""
-    own = {y: v for y, v in _series(indicator, code).items() if not math.isnan(v)}
-    england = _series(indicator, ENGLAND_CODE)
+    own = {y: v for y, v in _series(indicator, code, published).items() if not math.isnan(v)}
+    england = _series(indicator, ENGLAND_CODE, published)
     years = sorted(england)
     if own:
         return {y: _nearest(own, y) for y in years}
@@ -304,18 +319,26 @@ def _count_series(indicator: str, code: str) -> dict[int, float]:
 
 
 @cache
-def targets_for(code: str) -> Targets:
-    """The calibration targets of an authority (GSS code), England-filled where suppressed."""
-    cla = _count_series("cla_at_end", code)
-    started = _count_series("started", code)
-    ceased = _count_series("ceased", code)
+def targets_for(code: str, published: PublishedValues) -> Targets:
+    """The calibration targets of an authority, England-filled where suppressed.
+
+    Parameters
+    ----------
+    code
+        The authority's GSS code.
+    published
+        The published indicator values (:data:`PublishedValues`), handed in by the caller.
+    """
+    cla = _count_series("cla_at_end", code, published)
+    started = _count_series("started", code, published)
+    ceased = _count_series("ceased", code, published)
     years = sorted(cla)
 
     def shares(
         prefix: str, groups: Sequence[str], totals: Mapping[int, float], year: int, default=math.nan
     ) -> dict[str, float]:
         counts = filled_group_counts(
-            prefix, groups, code, year, totals[year], england_default=default
+            prefix, groups, code, year, totals[year], published, england_default=default
         )
         return _shares(counts)
 
@@ -390,21 +413,24 @@ def targets_for(code: str) -> Targets:
             ea, eb = eng_u["uasc"][year], eng_u["other"][year]
             uasc_by_year[year] = uasc_start * 0.5 + 0.5 * ea / (ea + eb)
 
-    uasc = _series("uasc_at_end", code)
+    uasc = _series("uasc_at_end", code, published)
     uasc_share = _nearest(
         {y: uasc[y] / cla[y] for y in uasc if y in cla and cla[y] > 0 and uasc[y] == uasc[y]},
         first,
     )
     if math.isnan(uasc_share):
-        england_uasc = _series("uasc_at_end", ENGLAND_CODE)
-        england_cla = _series("cla_at_end", ENGLAND_CODE)
+        england_uasc = _series("uasc_at_end", ENGLAND_CODE, published)
+        england_cla = _series("cla_at_end", ENGLAND_CODE, published)
         uasc_share = england_uasc[first] / england_cla[first]
 
     def banded(indicator: str) -> dict[str, dict[int, float]]:
-        return {band: filled_pct(indicator.format(band=band), code) for band in CARE_LEAVER_BANDS}
+        return {
+            band: filled_pct(indicator.format(band=band), code, published)
+            for band in CARE_LEAVER_BANDS
+        }
 
-    stay18 = _nearest(filled_pct("staying_put_18_pct", code), years[-1])
-    stay19 = _nearest(filled_pct("staying_put_19_20_pct", code), years[-1])
+    stay18 = _nearest(filled_pct("staying_put_18_pct", code, published), years[-1])
+    stay19 = _nearest(filled_pct("staying_put_19_20_pct", code, published), years[-1])
     return Targets(
         code=code,
         cla=cla,
@@ -422,9 +448,11 @@ def targets_for(code: str) -> Targets:
         uasc_stock_share=float(uasc_share),
         uasc_start_share=float(uasc_start),
         uasc_start_by_year=uasc_by_year,
-        stability_3plus_pct=filled_pct("stability_3plus_pct", code),
-        outside_la_pct=_nearest(filled_pct("placed_outside_la_pct", code), years[-1]),
-        over_20_miles_pct=_nearest(filled_pct("placed_over_20_miles_pct", code), years[-1]),
+        stability_3plus_pct=filled_pct("stability_3plus_pct", code, published),
+        outside_la_pct=_nearest(filled_pct("placed_outside_la_pct", code, published), years[-1]),
+        over_20_miles_pct=_nearest(
+            filled_pct("placed_over_20_miles_pct", code, published), years[-1]
+        ),
         in_touch_pct=banded("cl_{band}_in_touch_pct"),
         eet_pct=banded("cl_{band}_eet_pct"),
         suitable_pct=banded("cl_{band}_suitable_accom_pct"),
