@@ -275,10 +275,13 @@ def generate(folder: Path, seed: int = 1) -> None:
 def _synthetic_authorities(raw: Path) -> None:
     """Every English authority's synthetic returns (``generate_many``, one folder each)."""
     from reportgen.core.authorities import all_authorities
+    from reportgen.indicators.published import published_values
     from reportgen.sources import synthetic
 
     codes = [a.gss for a in all_authorities()]
-    synthetic.generate_many(codes, "2020-21:2024-25", 0, raw, workers=os.cpu_count() or 1)
+    synthetic.generate_many(
+        codes, "2020-21:2024-25", 0, raw, published=published_values, workers=os.cpu_count() or 1
+    )
 
 
 def combine_authorities(raw: Path, folder: Path) -> None:
