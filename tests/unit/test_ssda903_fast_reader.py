@@ -223,3 +223,28 @@ def test_duplicate_episodes_keep_the_latest_end_then_the_latest_return():
     assert fixed["CHILD"].tolist() == ["C0", "C1"]
     assert fixed["DEC"].tolist() == ["01/05/2024", "01/06/2024"]
     assert fixed["REC"].tolist() == ["E11", "E4A"] and fixed["YEAR"].tolist() == [2025, 2024]
+
+
+def test_threaded_scan_reads_what_one_thread_reads(tmp_path, monkeypatch):
+    """Files read side by side (``READ_THREADS``) give the same tables and the same issues in
+    the same order as files read one after another."""
+    folder = tmp_path / "2025"
+    folder.mkdir()
+    (folder / "a_header.csv").write_text(f"{HEADER}\nC1,1,01/02/2010,WBRI,,,\n")
+    (folder / "b_notes.txt").write_text("ignored")
+    (folder / "c_header_again.csv").write_text(f"{HEADER}\nC2,2,01/02/2011,WBRI,,,\n")
+    (folder / "d_bad.csv").write_text("A;B;C\n1;2;3\n")
+    (folder / "e_episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\nc1 ,01/04/2024,S,C2,N1,U1,PR1,,,,,,\n"
+    )
+    monkeypatch.setattr(read, "READ_THREADS", 2)
+    monkeypatch.setattr(read.os, "cpu_count", lambda: 2)
+    threaded = read.scan_return(folder, 2025)
+    monkeypatch.setattr(read, "READ_THREADS", 1)
+    single = read.scan_return(folder, 2025)
+    assert [str(i) for i in threaded.issues] == [str(i) for i in single.issues]
+    assert threaded.files == single.files
+    assert list(threaded.tables) == list(single.tables)
+    for table, frame in single.tables.items():
+        pd.testing.assert_frame_equal(threaded.tables[table], frame, check_exact=True)

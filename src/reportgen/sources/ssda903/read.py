@@ -29,6 +29,7 @@ import os
 import re
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -1032,6 +1033,35 @@ def _whole_file_issue(
     return FileIssue(file, None, None, None, message, severity=severity, check=check, table=table)
 
 
+READ_THREADS = 2
+"""Files of one folder read at once by :func:`scan_return` (at most the machine's cores).
+pyarrow's CSV parser lets go of Python's lock while it parses, so two files are parsed side by
+side; each file is still parsed on one thread (see :func:`_arrow_cells`)."""
+
+
+def _read_files(
+    paths: Sequence[Path],
+) -> list[tuple[str | None, pd.DataFrame | None, list[FileIssue]]]:
+    """:func:`_read_table_file` of each path, in the order given, up to :data:`READ_THREADS`
+    files at a time (one thread when the machine has one core or there is one file).
+
+    Parameters
+    ----------
+    paths
+        The CSV files, in the order their results are wanted.
+
+    Returns
+    -------
+    list
+        ``(table, frame, issues)`` of each file, in the order of ``paths``.
+    """
+    threads = min(READ_THREADS, os.cpu_count() or 1, len(paths))
+    if threads <= 1:
+        return [_read_table_file(path) for path in paths]
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="read903") as pool:
+        return list(pool.map(_read_table_file, paths))
+
+
 def scan_return(folder: Path | str, year: int) -> ReturnScan:
     """Read every CSV in a folder, collecting problems instead of raising.
 
@@ -1074,9 +1104,13 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
                 check="folder_year",
             )
         )
-    for path in sorted(folder.iterdir(), key=lambda p: p.name.lower()):
-        if path.name.startswith((".", "~$")) or not path.is_file():
-            continue
+    paths = [
+        path
+        for path in sorted(folder.iterdir(), key=lambda p: p.name.lower())
+        if not path.name.startswith((".", "~$")) and path.is_file()
+    ]
+    read = iter(_read_files([path for path in paths if path.suffix.lower() == ".csv"]))
+    for path in paths:
         if path.suffix.lower() != ".csv":
             issues.append(
                 _whole_file_issue(
@@ -1087,7 +1121,7 @@ def scan_return(folder: Path | str, year: int) -> ReturnScan:
                 )
             )
             continue
-        table, frame, file_issues = _read_table_file(path)
+        table, frame, file_issues = next(read)
         issues.extend(file_issues)
         if table is None or frame is None:
             continue
