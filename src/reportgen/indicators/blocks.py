@@ -43,6 +43,7 @@ from reportgen.sources.ssda903.read import (
     History,
     date_values,
     encode,
+    history_child_codes,
     sort_order,
 )
 
@@ -445,11 +446,26 @@ def _child_codes(
     tables: dict[str, pd.DataFrame],
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Number every CHILD of every table (Header first, in order of first appearance; -1 for a
-    blank CHILD); codes of each table's rows. One pass over the pyarrow strings."""
+    blank CHILD); codes of each table's rows. From the numbering :func:`combine_returns` kept
+    with the tables (no CHILD id hashed again) when every table has it, else one pass over the
+    pyarrow strings."""
     order = [t for t in ["Header"] + [t for t in tables if t != "Header"] if t in tables]
     columns = [tables[t]["CHILD"] for t in order]
     if not columns:
         return np.array([], dtype=object), {}
+    numbered = history_child_codes({t: tables[t] for t in order})
+    if numbered is not None:  # numbered by combine_returns: renumber in order of appearance
+        codes, ids = numbered
+        every = np.concatenate([codes[t] for t in order])
+        first = np.full(len(ids), len(every), dtype=np.int64)
+        named = every >= 0
+        np.minimum.at(first, every[named], np.flatnonzero(named))
+        present = np.flatnonzero(first < len(every))
+        present = present[np.argsort(first[present], kind="stable")]
+        renumber = np.full(len(ids) + 1, -1, dtype=np.int64)  # the last: a blank CHILD
+        renumber[present] = np.arange(len(present))
+        out = {t: renumber[codes[t]] for t in order}
+        return ids.take(pa.array(present)).to_numpy(zero_copy_only=False).astype(object), out
     chunks = []
     for column in columns:
         array = pa.array(column.array, from_pandas=True)

@@ -298,6 +298,65 @@ def first_positions(codes: np.ndarray) -> np.ndarray:
     return np.flatnonzero(codes > seen[:-1])
 
 
+def _child_array(values: pd.Series) -> pa.ChunkedArray:
+    """A CHILD column as pyarrow large strings (the column's own buffers when it has them)."""
+    array = _arrow_of(values)
+    if array is None:
+        array = pa.array(values.array, from_pandas=True)
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    if array.type != pa.large_string():
+        array = array.cast(pa.large_string())
+    return array
+
+
+def return_child_codes(
+    tables: Mapping[str, pd.DataFrame],
+) -> tuple[dict[str, np.ndarray], pa.Array]:
+    """Every CHILD of one return numbered once: the Header's children first, then those of the
+    other tables in their order in ``tables``, each in order of first appearance (-1 for a
+    blank CHILD).
+
+    Validation and :func:`combine_returns` share the numbering: it is worked out once and kept
+    with the Header's CHILD column (see :func:`memo`) while every CHILD column is unchanged.
+
+    Parameters
+    ----------
+    tables
+        The return's tables (each with a CHILD column).
+
+    Returns
+    -------
+    codes, ids
+        For each table, the number of each row's CHILD (int64); the CHILD ids in number order
+        (pyarrow large strings).
+
+    >>> codes, ids = return_child_codes({
+    ...     "Episodes": pd.DataFrame({"CHILD": pd.Series(["B", "C", None], dtype="str")}),
+    ...     "Header": pd.DataFrame({"CHILD": pd.Series(["A", "B"], dtype="str")}),
+    ... })
+    >>> codes["Header"].tolist(), codes["Episodes"].tolist(), ids.to_pylist()
+    ([0, 1], [1, 2, -1], ['A', 'B', 'C'])
+    """
+    names = sorted(tables, key=lambda name: name != "Header")
+    if not names:
+        return {}, pa.array([], pa.large_string())
+    columns = [tables[name]["CHILD"] for name in names]
+
+    def compute() -> tuple[dict[str, np.ndarray], pa.Array]:
+        arrays = [_child_array(column) for column in columns]
+        joined = pa.chunked_array(
+            [chunk for array in arrays for chunk in array.chunks], pa.large_string()
+        )
+        encoded = joined.dictionary_encode().combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        bounds = np.cumsum([0] + [len(array) for array in arrays])
+        found = {name: codes[a:b] for name, a, b in zip(names, bounds, bounds[1:], strict=False)}
+        return found, encoded.dictionary
+
+    return memo(columns[0], "return_child_codes:" + ",".join(names), columns, compute)
+
+
 _STRICT_DATE = r"^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 _MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
@@ -1473,6 +1532,15 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
     3. Then an episode followed by one from a later return is ended on that episode's DECOM when
        it overlaps it (rule 4) or ends before it with REC X1 (rule 5).
     """
+    frame, counts, _ = _fix_episodes(episodes, latest_year, None)
+    return frame, counts
+
+
+def _fix_episodes(
+    episodes: pd.DataFrame, latest_year: int, child_rank: np.ndarray | None
+) -> tuple[pd.DataFrame, dict[str, int], np.ndarray]:
+    """:func:`fix_episodes`, given (when known) each row's CHILD as a number that sorts as the
+    text does (-1 for a blank CHILD); also returns the rows of ``episodes`` kept, in order."""
     counts = {"duplicates": 0, "rule_3": 0, "rule_3a": 0, "rule_1": 0, "rule_1a": 0, "rule_2": 0}
     counts.update({"rule_4": 0, "rule_5": 0})
     # everything is worked out on integer codes and day numbers; the rows are taken once at the
@@ -1480,7 +1548,11 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
 
     # 1. one row per CHILD + DECOM: latest non-blank DEC first, then the latest return (one
     # stable lexsort on integer keys: CHILD codes in sorted order, blanks last)
-    child, child_blank = _sorted_codes(episodes["CHILD"])
+    if child_rank is None:
+        child, child_blank = _sorted_codes(episodes["CHILD"])
+    else:
+        child_blank = child_rank < 0
+        child = np.where(child_blank, np.iinfo(np.int64).max, child_rank)
     decom_all, dec_all = date_values(episodes["DECOM"]), date_values(episodes["DEC"])
     year_all = episodes["YEAR"].to_numpy(dtype=np.int64)
     decom_key = _sort_key(decom_all)
@@ -1585,7 +1657,7 @@ def fix_episodes(episodes: pd.DataFrame, latest_year: int) -> tuple[pd.DataFrame
         frame.loc[rule1a | rule2, "REC"] = EPISODE_FIX_REC
     if moved.any():
         frame.loc[moved, "REASON_PLACE_CHANGE"] = EPISODE_FIX_REASON
-    return frame, counts
+    return frame, counts, rows
 
 
 def _cells(values: pd.Series, positions: np.ndarray) -> np.ndarray:
@@ -1647,11 +1719,18 @@ def combine_returns(returns: Sequence[Return]) -> History:
         combined["ROW"] = combined["ROW"].astype("int64")
         return combined
 
+    child_codes, child_ids = _history_child_codes([by_year[year].tables for year in years])
+    rank = np.empty(len(child_ids), dtype=np.int64)
+    rank[pc.sort_indices(child_ids).to_numpy()] = np.arange(len(child_ids))
+    rank = np.append(rank, -1)  # code -1 (a blank CHILD): -1
+
     tables: dict[str, pd.DataFrame] = {}
+    numbers: dict[str, np.ndarray] = {}
     for table in TABLES:
         combined = stacked(table)
         if combined is None:
             continue
+        codes = child_codes[table]
         if table == "Episodes":
             bad = np.isnat(date_values(combined["DECOM"]))
             if bad.any():
@@ -1667,17 +1746,88 @@ def combine_returns(returns: Sequence[Return]) -> History:
                 )
             if bad.any() or nobody.any():
                 combined = combined[~(bad | nobody)]
-            combined, _ = fix_episodes(combined, years[-1])
+                codes = codes[~(bad | nobody)]
+            combined, _, kept = _fix_episodes(combined, years[-1], rank[codes])
+            codes = codes[kept]
         elif table == "Header":
             # each child's row from the latest return (the first such row), sorted by CHILD
             # (blank last): one stable lexsort on integer keys instead of sorting the text
-            child, blank = _sorted_codes(combined["CHILD"])
+            child = rank[codes]
+            blank = child < 0
             year = -combined["YEAR"].to_numpy(dtype=np.int64)
             last = int(child[~blank].max(initial=-1)) + 1
             order = sort_order([np.where(blank, last, child), year])
-            child = child[order]
+            child = np.where(blank, last, child)[order]
             first = np.ones(len(child), dtype=bool)
             first[1:] = child[1:] != child[:-1]
             combined = combined.take(order[first]).reset_index(drop=True)
+            codes = codes[order[first]]
         tables[table] = combined
+        numbers[table] = codes
+    _keep_history_numbering(tables, numbers, child_ids)
     return History(years=years, returns=by_year, tables=tables, warnings=warnings)
+
+
+def _history_child_codes(
+    returns: Sequence[Mapping[str, pd.DataFrame]],
+) -> tuple[dict[str, np.ndarray], pa.Array]:
+    """One numbering of the CHILD ids of several returns (oldest first), from each return's own
+    (:func:`return_child_codes`, usually worked out already by validation): only each return's
+    distinct ids are matched across returns. Codes of each table's rows, the returns' rows one
+    after another as :func:`combine_returns` stacks them (-1 for a blank CHILD), and the ids.
+    """
+    numbered = [return_child_codes(tables) for tables in returns]
+    ids = [found for _, found in numbered]
+    merged = pa.chunked_array(ids, pa.large_string()).dictionary_encode().combine_chunks()
+    into = merged.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    bounds = np.cumsum([0] + [len(found) for found in ids])
+    out: dict[str, np.ndarray] = {}
+    for table in TABLES:
+        parts = [
+            np.append(into[a:b], -1)[codes[table]]
+            for (codes, _), a, b in zip(numbered, bounds, bounds[1:], strict=False)
+            if table in codes
+        ]
+        if parts:
+            out[table] = np.concatenate(parts)
+    return out, merged.dictionary
+
+
+def _keep_history_numbering(
+    tables: Mapping[str, pd.DataFrame], codes: Mapping[str, np.ndarray], ids: pa.Array
+) -> None:
+    """Keep with each table's CHILD column its rows' CHILD numbers in one numbering of the
+    history (``ids``), for :func:`history_child_codes`."""
+    for table, frame in tables.items():
+        cache = _column_cache(frame["CHILD"])
+        if cache is not None:
+            cache["history_child_codes"] = (ids, codes[table])
+
+
+def history_child_codes(
+    tables: Mapping[str, pd.DataFrame],
+) -> tuple[dict[str, np.ndarray], pa.Array] | None:
+    """The CHILD numbers of each row of ``tables`` that :func:`combine_returns` kept with the
+    tables' CHILD columns, when every table has them, in one numbering (``ids``); else None
+    (a table replaced or added since). The numbers are not in any particular order.
+
+    Returns
+    -------
+    tuple or None
+        For each table, the number of each row's CHILD (-1 blank); the CHILD ids in number
+        order (pyarrow large strings).
+    """
+    ids: pa.Array | None = None
+    out: dict[str, np.ndarray] = {}
+    for table, frame in tables.items():
+        cache = _column_cache(frame["CHILD"])
+        found = None if cache is None else cache.get("history_child_codes")
+        if found is None or (ids is not None and found[0] is not ids):
+            return None
+        ids = found[0]
+        if len(found[1]) != len(frame):
+            return None
+        out[table] = found[1]
+    if ids is None:
+        return None
+    return out, ids

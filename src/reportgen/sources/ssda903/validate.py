@@ -52,7 +52,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from reportgen import codes
@@ -70,6 +69,7 @@ from reportgen.sources.ssda903.read import (
     isin_text,
     memo,
     parse_dates,
+    return_child_codes,
     scan_return,
     sort_order,
     unique_dates,
@@ -236,19 +236,10 @@ class _Collector:
     def child_codes(self, table: str) -> np.ndarray:
         """For each row of ``table``: its CHILD's number (-1 when blank), one numbering for every
         table of the return, the Header's children first (in order of first appearance); worked
-        out in one pass over every CHILD column."""
+        out in one pass over every CHILD column (:func:`~reportgen.sources.ssda903.read.return_child_codes`,
+        which :func:`~reportgen.sources.ssda903.read.combine_returns` uses again)."""
         if "child_codes" not in self.cache:
-            names = sorted(self.tables, key=lambda name: name != "Header")
-            arrays = [self.tables[name]["CHILD"].array.__arrow_array__() for name in names]
-            joined = pa.chunked_array(
-                [chunk for array in arrays for chunk in array.chunks], pa.large_string()
-            )
-            encoded = joined.dictionary_encode().combine_chunks().indices
-            codes = pc.fill_null(encoded, -1).to_numpy(zero_copy_only=False).astype(np.int64)
-            bounds = np.cumsum([0] + [len(array) for array in arrays])
-            found = {
-                name: codes[a:b] for name, a, b in zip(names, bounds, bounds[1:], strict=False)
-            }
+            found, _ = return_child_codes(self.tables)
             header = found.get("Header", np.zeros(0, dtype=np.int64))
             self.cache["n_header_children"] = int(header.max()) + 1 if len(header) else 0
             self.cache["child_codes"] = found  # type: ignore[assignment]
