@@ -509,6 +509,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"authorities: {len(frame)}; children looked after at 31 March 2025: {cla:,.0f}")
     print(f"indicators: {frame.shape[1]} ids ({available} available for every authority)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores)")
+    from reportgen.sources.ssda903 import read
+
+    print(
+        f"read: up to {getattr(read, 'READ_THREADS', 1)} files of a year parsed at once; "
+        "pd.read_csv parses each file on one thread (its CPU above its wall time: other threads help build its columns)"
+    )
     print(f"{'step':40} {'wall (s)':>9} {'CPU (s)':>8}")
     print(f"{'pd.read_csv of the same CSVs (best of 3)':40} {read_csv:9.2f} {read_cpu:8.2f}")
     print(f"{'reference data, one-off (not counted)':40} {reference[0]:9.2f} {reference[1]:8.2f}")
