@@ -537,8 +537,9 @@ class _TableMemo:
     holds the frames it was computed from (:func:`~reportgen.core.tables.load_table`'s cached
     objects) and is used only while ``load_table`` still returns those same objects, so a table
     read again (changed on disk and reloaded, or a test's replacement) is never served a result
-    of the old one: the memo is exactly as fresh as ``load_table``. The oldest entries are
-    dropped beyond ``maxsize``.
+    of the old one: the memo is exactly as fresh as ``load_table``. A result that reads no table
+    (the parsed ``costs.yaml``) is kept with no frames and keyed on all it depends on. The least
+    recently used entries are dropped beyond ``maxsize``.
 
     Parameters
     ----------
@@ -558,7 +559,8 @@ class _TableMemo:
         key
             Everything the result depends on besides the tables.
         frames
-            The published tables ``compute`` reads, as ``load_table`` returns them now.
+            The published tables ``compute`` reads, as ``load_table`` returns them now (empty
+            when it reads none).
         compute
             Computes the result (remembered when it returns; its exceptions are raised, not
             remembered).
@@ -586,6 +588,15 @@ _ENGLAND = _TableMemo(maxsize=32)
 _ESTIMATES = _TableMemo(maxsize=16)
 
 
+def _positions(values: pd.Series) -> dict[str, np.ndarray]:
+    """The row positions of each text value of ``values`` (missing values left out)."""
+    positions: dict[str, list[int]] = {}
+    for position, value in enumerate(values.to_numpy(dtype=object)):
+        if isinstance(value, str):
+            positions.setdefault(value, []).append(position)
+    return {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
+
+
 def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np.ndarray]]]:
     """``frame``'s local-authority rows, and their positions by old code, GSS code (upper case)
     and name (case-folded): built once per loaded table instead of once per look-up."""
@@ -597,14 +608,7 @@ def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np
             "new": la["new_la_code"].astype(str).str.upper(),
             "name": la["la_name"].astype(str).str.casefold(),
         }
-        index: dict[str, dict[str, np.ndarray]] = {}
-        for kind, values in keys.items():
-            positions: dict[str, list[int]] = {}
-            for position, value in enumerate(values.to_numpy(dtype=object)):
-                if not pd.isna(value):
-                    positions.setdefault(str(value), []).append(position)
-            index[kind] = {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
-        return la, index
+        return la, {kind: _positions(values) for kind, values in keys.items()}
 
     return _LA_INDEX.get("la_index", (frame,), build)
 
@@ -624,14 +628,7 @@ def rows_for_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
         An ONS code, exactly as published (``"E10000018"``).
     """
 
-    def build() -> dict[str, np.ndarray]:
-        positions: dict[str, list[int]] = {}
-        for position, value in enumerate(frame["new_la_code"].to_numpy(dtype=object)):
-            if isinstance(value, str):
-                positions.setdefault(value, []).append(position)
-        return {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
-
-    index = _CODE_INDEX.get("new_la_code", (frame,), build)
+    index = _CODE_INDEX.get("new_la_code", (frame,), lambda: _positions(frame["new_la_code"]))
     return frame.iloc[index.get(code, np.array([], dtype=np.intp))]
 
 
@@ -1226,7 +1223,7 @@ def _read_entries(
     return entries
 
 
-_YAML_DOCUMENTS: OrderedDict[str, Any] = OrderedDict()
+_YAML_DOCUMENTS = _TableMemo(maxsize=4)
 
 
 def _yaml_document(text: str) -> Any:
@@ -1235,13 +1232,7 @@ def _yaml_document(text: str) -> Any:
     Keyed on the text itself, so an edited ``costs.yaml`` is parsed again; the report runner
     checks the costs before running the notebooks and the forecast notebook reads them again.
     """
-    document = _YAML_DOCUMENTS.get(text)
-    if document is None:
-        document = yaml.safe_load(text)
-        _YAML_DOCUMENTS[text] = document
-        while len(_YAML_DOCUMENTS) > 4:
-            _YAML_DOCUMENTS.popitem(last=False)
-    return copy.deepcopy(document)
+    return copy.deepcopy(_YAML_DOCUMENTS.get(text, (), lambda: yaml.safe_load(text)))
 
 
 def load_costs(
