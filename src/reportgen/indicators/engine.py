@@ -697,18 +697,16 @@ def params_history(params: Any) -> History:
 def report_results(family: str, params: Any) -> list[IndicatorResult]:
     """What ``sections.compute_indicators`` returns for the ``ssda903`` and ``synthetic``
     sources: the family's results for the authority and period in ``params``."""
-    if params.source == "synthetic":
-        history, returns = synthetic_history(params), "synthetic SSDA903 returns"
-    else:
-        check_return(params)
-        history, returns = load_history(params.input), "SSDA903 returns"
+    synthetic = params.source == "synthetic"
+    if not synthetic:
+        check_return(params)  # refuse returns with errors before reading them for the figures
     return family_results(
         family,
-        history,
+        params_history(params),
         params.authority_code,
         params.period,
         list(params.statistical_neighbours),
-        returns=returns,
+        returns="synthetic SSDA903 returns" if synthetic else "SSDA903 returns",
     )
 
 

@@ -41,17 +41,19 @@ CHART_STEMS = frozenset(registry.CHARTS)
 def compute_sections(params: ReportParams) -> dict[str, SectionResult]:
     """Every family's :class:`SectionResult` for ``params``, computed here without a notebook
     or disclosure control (for analysts and tests that build a report in one process)."""
-    return {
-        f: SectionResult(
-            family=f,
-            authority_code=params.authority_code,
-            authority_name=params.authority_name,
-            period=params.period.label,
-            source=params.source,
-            indicators=compute_indicators(f, params),
-        )
-        for f in FAMILIES
-    }
+    return {f: _section(f, params, compute_indicators(f, params)) for f in FAMILIES}
+
+
+def _section(family: str, params: ReportParams, indicators: list[IndicatorResult]) -> SectionResult:
+    """A family's :class:`SectionResult`: its indicators with the params' authority and period."""
+    return SectionResult(
+        family=family,
+        authority_code=params.authority_code,
+        authority_name=params.authority_name,
+        period=params.period.label,
+        source=params.source,
+        indicators=indicators,
+    )
 
 
 def compute_indicators(family: str, params: ReportParams) -> list[IndicatorResult]:
@@ -298,24 +300,17 @@ def run_section(
     params
         The report parameters (:func:`resolve_params`), or the validated parameters as literal
         values (``ReportParams.to_notebook_parameters``); None means the defaults
-        (``load_params()``).
+        (:func:`resolve_params` with no values: Leicestershire, the latest published year).
     work_dir
         Folder for the JSON and PNG files; None: :func:`default_work_dir`.
     """
     if isinstance(params, ReportParams):
         report_params = params
     else:
-        report_params = resolve_params(params) if params is not None else load_params()
+        report_params = resolve_params(params)
     folder = Path(work_dir) if work_dir is not None else default_work_dir(report_params)
     folder.mkdir(parents=True, exist_ok=True)
-    section = SectionResult(
-        family=family,
-        authority_code=report_params.authority_code,
-        authority_name=report_params.authority_name,
-        period=report_params.period.label,
-        source=report_params.source,
-        indicators=disclosed_indicators(family, report_params),
-    )
+    section = _section(family, report_params, disclosed_indicators(family, report_params))
     if family == "sufficiency" and report_params.source != "published":
         from reportgen.indicators.engine import monthly
 
