@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import time
 
 import nbformat
@@ -42,6 +43,7 @@ del _probe
 LEAK = """\
 leaked_from_a = "Southwark"
 import os
+import signal
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -194,3 +196,54 @@ def test_clearing_freezes_the_long_lived_objects_once_and_still_collects(tmp_pat
     # not frozen again (frozen objects no longer used are still freed: the count may fall)
     assert second_state["frozen"] <= first_state["frozen"]
     assert first_state["collected"] and second_state["collected"]  # new cycles still freed
+
+
+def test_a_kernel_that_never_answers_is_replaced_by_a_new_one(
+    tmp_path, monkeypatch, probe_notebook
+):
+    """CI once saw a kernel never answer its first message; the report must not fail for it."""
+    from reportgen.run import kernels
+
+    monkeypatch.setattr(kernels, "READY_TIMEOUT", 3.0)
+    launched = []
+    launch = kernels.ReusableKernel._launch
+
+    def launch_then_freeze_the_first(self):
+        manager = launch(self)
+        launched.append(manager.provisioner.process.pid)
+        if len(launched) == 1:  # the first kernel hangs: stopped before it can answer
+            os.kill(launched[0], signal.SIGSTOP)
+        return manager
+
+    monkeypatch.setattr(kernels.ReusableKernel, "_launch", launch_then_freeze_the_first)
+    with ReusableKernel() as kernel:
+        run_notebook(probe_notebook("x = 1", "y = x + 1"), tmp_path / "out.ipynb", {}, kernel)
+        assert kernel.pid == launched[1] != launched[0]
+        # the replacement got the set-up a new kernel gets: clearing restores its directory
+        assert kernel.execute("import os; os.chdir('/')")
+        kernel.clear()
+        probe = _probe(kernel, tmp_path / "probe.json")
+        assert probe["cwd"] == os.getcwd()
+    with pytest.raises(ProcessLookupError):  # the frozen kernel was stopped, not left behind
+        for _ in range(50):
+            os.kill(launched[0], 0)
+            time.sleep(0.1)
+
+
+def test_a_kernel_that_never_answers_three_times_fails_with_a_message(monkeypatch):
+    from reportgen.run import kernels
+
+    monkeypatch.setattr(kernels, "READY_TIMEOUT", 1.0)
+    launch = kernels.ReusableKernel._launch
+
+    def launch_frozen(self):
+        manager = launch(self)
+        os.kill(manager.provisioner.process.pid, signal.SIGSTOP)
+        return manager
+
+    monkeypatch.setattr(kernels.ReusableKernel, "_launch", launch_frozen)
+    with (
+        ReusableKernel() as kernel,
+        pytest.raises(RuntimeError, match="did not answer within 1 s, 3 times"),
+    ):
+        kernel.start()

@@ -38,6 +38,12 @@ from reportgen.core.paths import KERNEL_NAME
 DEFAULT_TIMEOUT = 600
 """Seconds one notebook may run before it fails (``reportgen reports --timeout``)."""
 
+READY_TIMEOUT = 60.0
+"""Seconds a new kernel has to answer its first message before it is replaced by a new one."""
+
+START_ATTEMPTS = 3
+"""Kernels started before giving up (:meth:`ReusableKernel.client`)."""
+
 ENGINE_NAME = "reportgen"
 """The papermill engine that runs notebooks on a :class:`ReusableKernel`."""
 
@@ -104,24 +110,30 @@ class ReusableKernel:
         self.manager: KernelManager | None = None
         self._client: Any = None
         self._client_thread: int | None = None
+        self._needs_setup = False
 
     def start(self) -> KernelManager:
-        """Start the kernel (once) and return its manager."""
+        """Start the kernel (once), connect to it and return its manager."""
         if self.manager is None:
-            from jupyter_client.kernelspec import NoSuchKernel
-
-            manager = KernelManager(kernel_name=self.kernel_name)
-            try:
-                # the kernel's own log (e.g. "running over TCP without encryption") is noise here
-                manager.start_kernel(stderr=subprocess.DEVNULL)
-            except NoSuchKernel as error:
-                raise ReportgenError(
-                    f"Jupyter kernel '{self.kernel_name}' is not registered: run 'make venv' "
-                    "(or '.venv/bin/python -m ipykernel install --sys-prefix --name reportgen')"
-                ) from error
-            self.manager = manager
-            self.execute(KERNEL_SETUP)
+            self.manager = self._launch()
+            self.client()
         return self.manager
+
+    def _launch(self) -> KernelManager:
+        """Start a new kernel process (new ports); :meth:`client` runs :data:`KERNEL_SETUP` in it."""
+        from jupyter_client.kernelspec import NoSuchKernel
+
+        manager = KernelManager(kernel_name=self.kernel_name)
+        try:
+            # the kernel's own log (e.g. "running over TCP without encryption") is noise here
+            manager.start_kernel(stderr=subprocess.DEVNULL)
+        except NoSuchKernel as error:
+            raise ReportgenError(
+                f"Jupyter kernel '{self.kernel_name}' is not registered: run 'make venv' "
+                "(or '.venv/bin/python -m ipykernel install --sys-prefix --name reportgen')"
+            ) from error
+        self._needs_setup = True
+        return manager
 
     @property
     def pid(self) -> int | None:
@@ -139,7 +151,8 @@ class ReusableKernel:
         manager = self.start()
         if self._client is not None and self._client_thread != threading.get_ident():
             self._close_client()
-        if self._client is None:
+        attempt = 1
+        while self._client is None:
             from jupyter_client.asynchronous import AsyncKernelClient
 
             client = AsyncKernelClient(
@@ -149,12 +162,26 @@ class ReusableKernel:
             )
             client.start_channels()
             try:
-                run_sync(client.wait_for_ready)(timeout=60)
-            except RuntimeError:
+                run_sync(client.wait_for_ready)(timeout=READY_TIMEOUT)
+            except RuntimeError as error:
+                # a kernel now and then never answers its first message (seen when several
+                # start at once on a loaded machine): a new kernel on new ports usually does
                 client.stop_channels()
-                raise
+                if attempt >= START_ATTEMPTS:
+                    raise RuntimeError(
+                        f"the Jupyter kernel '{self.kernel_name}' did not answer within "
+                        f"{READY_TIMEOUT:g} s, {attempt} times: is the machine overloaded?"
+                    ) from error
+                attempt += 1
+                with contextlib.suppress(Exception):
+                    manager.shutdown_kernel(now=True)
+                self.manager = manager = self._launch()
+                continue
             client.allow_stdin = False
             self._client, self._client_thread = client, threading.get_ident()
+            if self._needs_setup:
+                self._needs_setup = False
+                self.execute(KERNEL_SETUP)
         return self._client
 
     def execute(self, code: str, timeout: float = 60) -> bool:
@@ -178,7 +205,8 @@ class ReusableKernel:
         self._close_client()
         if self.manager is not None and self.manager.has_kernel:
             self.manager.restart_kernel(now=True)
-            self.execute(KERNEL_SETUP)
+            self._needs_setup = True
+            self.client()
 
     def clear(self) -> None:
         """Clear the user namespace and plotting state between reports, keeping imports warm.
