@@ -14,7 +14,9 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from reportgen.core.config import load_params
-from reportgen.run.kernels import ReusableKernel, run_notebook
+from reportgen.run import kernels
+from reportgen.run.kernels import ReusableKernel
+from reportgen.run.notebook_engine import run_notebook
 from reportgen.run.report import run_report
 
 pytestmark = pytest.mark.slow
@@ -202,8 +204,6 @@ def test_a_kernel_that_never_answers_is_replaced_by_a_new_one(
     tmp_path, monkeypatch, probe_notebook
 ):
     """CI once saw a kernel never answer its first message; the report must not fail for it."""
-    from reportgen.run import kernels
-
     monkeypatch.setattr(kernels, "READY_TIMEOUT", 3.0)
     launched = []
     launch = kernels.ReusableKernel._launch
@@ -231,8 +231,6 @@ def test_a_kernel_that_never_answers_is_replaced_by_a_new_one(
 
 
 def test_a_kernel_that_never_answers_three_times_fails_with_a_message(monkeypatch):
-    from reportgen.run import kernels
-
     monkeypatch.setattr(kernels, "READY_TIMEOUT", 1.0)
     launch = kernels.ReusableKernel._launch
 
@@ -247,3 +245,26 @@ def test_a_kernel_that_never_answers_three_times_fails_with_a_message(monkeypatc
         pytest.raises(RuntimeError, match="did not answer within 1 s, 3 times"),
     ):
         kernel.start()
+
+
+def test_a_warm_kernel_has_the_notebooks_modules_before_any_code_runs():
+    with ReusableKernel(warm_up=True) as kernel:
+        kernel.launch()  # returns at once: the kernel boots while the caller goes on
+        assert kernel.execute(
+            "import sys\n"
+            "assert all(m in sys.modules for m in "
+            f"{kernels.WARM_UP!r})\n"
+            "assert 'reportgen' not in dir()  # imported, no name bound\n"
+        )
+
+
+def test_the_forecast_on_a_second_kernel_gives_the_same_paper(tmp_path):
+    one = load_params("Rutland", "2024-25", out=tmp_path / "one")
+    two = load_params("Rutland", "2024-25", out=tmp_path / "two")
+    with ReusableKernel() as kernel:
+        run_report(one, kernel=kernel)
+    with ReusableKernel() as kernel, ReusableKernel() as side:
+        result = run_report(two, kernel=kernel, side_kernel=side)
+        assert side.pid is not None and side.pid != kernel.pid
+    assert _digests(one.out_dir) == _digests(two.out_dir)
+    assert {"notebook_forecast", "notebook_sufficiency"} <= set(result.timings)

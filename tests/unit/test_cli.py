@@ -57,3 +57,23 @@ def test_list_authorities_lists_153():
     codes = set(re.findall(r"\bE(?:06|08|09|10)\d{6}\b", result.output))
     assert len(codes) == 153
     assert {"E10000018", "E09000028"} <= codes
+
+
+def test_a_likely_rerun_is_told_from_what_out_holds(tmp_path):
+    """``reportgen report`` starts its kernels before loading anything unless OUT may already
+    hold this report (whose notebooks' results a re-run reuses without a kernel)."""
+    from reportgen.cli.app import _may_be_a_rerun
+
+    out = tmp_path / "out"
+    assert not _may_be_a_rerun(str(out), None, None)  # no folder at all
+    run = out / "E06000017" / "2024-25" / "run.json"
+    run.parent.mkdir(parents=True)
+    run.write_text('{"authority": {"code": "E06000017", "name": "Rutland"}}')
+    assert _may_be_a_rerun(str(out), None, None)  # the default authority may be any
+    assert _may_be_a_rerun(str(out), "rutland", None)  # the name, in any case
+    assert _may_be_a_rerun(str(out), "E06000017", "2024-25")  # the code and the period
+    assert not _may_be_a_rerun(str(out), "Rutland", "2023-24")  # another period
+    assert not _may_be_a_rerun(str(out), "Southwark", None)  # another authority
+    run.write_text("{not json")
+    assert not _may_be_a_rerun(str(out), "Rutland", None)  # unreadable: start early
+    assert _may_be_a_rerun(str(out), "e06000017", None)  # the folder names the code

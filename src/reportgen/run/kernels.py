@@ -1,36 +1,26 @@
-"""A Jupyter kernel started once and reused across notebooks, and the papermill engine that runs on it.
+"""A Jupyter kernel started once and reused across notebooks.
 
-papermill's stock engine (``km=`` forwarded to nbclient) reuses the kernel but opens a new kernel
-client for every notebook, and ``wait_for_ready`` then idles 0.2 s flushing IOPub. The
-``reportgen`` engine registered here (a documented papermill extension point) also reuses one
-client per kernel, gives each notebook one deadline (``timeout`` seconds for the whole notebook),
-and turns a timeout or a dead kernel into an error cell, so papermill writes its error banner and
-raises :class:`~papermill.exceptions.PapermillExecutionError` as for any failing cell.
-
-State is cleared between reports by :meth:`ReusableKernel.clear`; after a failure the kernel is
-restarted (:meth:`ReusableKernel.reset`). Versions are pinned (requirements.lock) and
-``tests/integration/test_batch_kernels.py`` covers the nbclient internals used here.
+A :class:`ReusableKernel` owns one kernel process and one client connected to it; the papermill
+engine that runs notebooks on it is in :mod:`reportgen.run.notebook_engine`. State is cleared
+between reports by :meth:`ReusableKernel.clear`; after a failure the kernel is restarted
+(:meth:`ReusableKernel.reset`). A single report launches its kernel before it loads anything
+(:meth:`ReusableKernel.launch`, with the notebooks' imports done as the kernel starts: ``warm_up``)
+so that the kernel's start overlaps the command's own start. This module imports no papermill or
+nbclient, so the command line can launch a kernel early at little cost.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import signal
 import subprocess
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from jupyter_client.manager import KernelManager
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
 
 from reportgen.core.errors import ReportgenError
 from reportgen.core.paths import KERNEL_NAME
@@ -43,9 +33,6 @@ READY_TIMEOUT = 60.0
 
 START_ATTEMPTS = 3
 """Kernels started before giving up (:meth:`ReusableKernel.client`)."""
-
-ENGINE_NAME = "reportgen"
-"""The papermill engine that runs notebooks on a :class:`ReusableKernel`."""
 
 KERNEL_SETUP = """\
 import os as _os, sys as _sys, types as _types, warnings as _warnings
@@ -93,6 +80,15 @@ walks only what later reports create (0.15-0.2 s less a report). Reference count
 anything frozen that is no longer used."""
 
 
+WARM_UP = (
+    "reportgen.report.notebook_api",
+    "reportgen.report.charts",
+    "reportgen.report.outlook",
+)
+"""Modules the report notebooks import: a ``warm_up`` kernel imports them as it starts (binding
+no name), while the command that launched it is still loading its own."""
+
+
 class ReusableKernel:
     """Context manager owning one live kernel and one client connected to it.
 
@@ -102,21 +98,34 @@ class ReusableKernel:
         Registered kernel name (``make venv`` registers ``reportgen``).
     timeout
         Seconds one notebook may run (``None``: no limit).
+    warm_up
+        Import :data:`WARM_UP` in every kernel as it starts (before it answers).
     """
 
-    def __init__(self, kernel_name: str = KERNEL_NAME, timeout: float | None = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        kernel_name: str = KERNEL_NAME,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        warm_up: bool = False,
+    ):
         self.kernel_name = kernel_name
         self.timeout = timeout
+        self.warm_up = warm_up
         self.manager: KernelManager | None = None
         self._client: Any = None
         self._client_thread: int | None = None
         self._needs_setup = False
 
-    def start(self) -> KernelManager:
-        """Start the kernel (once), connect to it and return its manager."""
+    def launch(self) -> KernelManager:
+        """Start the kernel process (once) without waiting for it: :meth:`client` connects."""
         if self.manager is None:
             self.manager = self._launch()
-            self.client()
+        return self.manager
+
+    def start(self) -> KernelManager:
+        """Start the kernel (once), connect to it and return its manager."""
+        self.client()
+        assert self.manager is not None
         return self.manager
 
     def _launch(self) -> KernelManager:
@@ -126,7 +135,10 @@ class ReusableKernel:
         manager = KernelManager(kernel_name=self.kernel_name)
         try:
             # the kernel's own log (e.g. "running over TCP without encryption") is noise here
-            manager.start_kernel(stderr=subprocess.DEVNULL)
+            warm = [f"--IPKernelApp.exec_lines=__import__({name!r})" for name in WARM_UP]
+            manager.start_kernel(
+                stderr=subprocess.DEVNULL, extra_arguments=warm if self.warm_up else []
+            )
         except NoSuchKernel as error:
             raise ReportgenError(
                 f"Jupyter kernel '{self.kernel_name}' is not registered: run 'make venv' "
@@ -148,7 +160,7 @@ class ReusableKernel:
         nbclient's IOPub poller blocks its event loop, and cell timeouts never fire. A client
         is used from one thread (its event loop); another thread gets a new one.
         """
-        manager = self.start()
+        manager = self.launch()
         if self._client is not None and self._client_thread != threading.get_ident():
             self._close_client()
         attempt = 1
@@ -223,8 +235,14 @@ class ReusableKernel:
         """Stop the kernel at once (no graceful wait: see measured-facts.md)."""
         self._close_client()
         if self.manager is not None:
+            process = getattr(self.manager.provisioner, "process", None)
             with contextlib.suppress(Exception):
                 if self.manager.has_kernel:
+                    # killed and reaped here, jupyter_client's shutdown finds it gone at once
+                    # instead of polling every 0.1 s (0.1 s at the end of every report)
+                    self.kill()
+                    if process is not None:
+                        process.wait(timeout=10)
                     self.manager.shutdown_kernel(now=True)
             self.manager = None
 
@@ -265,127 +283,3 @@ def process_memory_mb(pid: int | None) -> dict[str, float | None]:
         if key in ("VmRSS", "VmHWM"):
             found["rss" if key == "VmRSS" else "peak"] = round(int(value.split()[0]) / 1024, 1)
     return found
-
-
-class _ReusedKernelClient(PapermillNotebookClient):
-    """papermill's client on an already open kernel client, with a per-notebook deadline."""
-
-    def __init__(self, nb_man: Any, kernel: ReusableKernel, **kw: Any):
-        super().__init__(nb_man, km=kernel.start(), **kw)
-        self.kc = kernel.client()  # nbclient then neither opens a client nor closes it
-        self.notebook_timeout = kernel.timeout
-        self.deadline = None if not kernel.timeout else time.monotonic() + kernel.timeout
-        if self.deadline is not None:
-            self.timeout_func = self._remaining
-        self.aborted = False
-
-    def _remaining(self, cell: Any) -> int:
-        assert self.deadline is not None
-        return max(1, math.ceil(self.deadline - time.monotonic()))
-
-    def execute(self, **kwargs: Any) -> Any:
-        self.reset_execution_trackers()
-        with self.setup_kernel(**kwargs):
-            self.papermill_execute_cells()
-            if not self.aborted:  # a timed-out kernel is still busy and would not answer
-                info_msg = self.wait_for_reply(self.kc.kernel_info())
-                self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
-            self.set_widgets_metadata()
-        return self.nb
-
-    def papermill_execute_cells(self) -> None:
-        for index, cell in enumerate(self.nb.cells):
-            try:
-                self.nb_man.cell_start(cell, index)
-                self.execute_cell(cell, index)
-            except CellExecutionError as ex:
-                self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=ex)
-                break
-            except Exception as ex:  # timeout, dead kernel, lost connection: an error cell too
-                self.aborted = True
-                self._record_failure(index, ex)
-                self.nb_man.cell_exception(self.nb.cells[index], cell_index=index, exception=ex)
-                break
-            finally:
-                self.nb_man.cell_complete(self.nb.cells[index], cell_index=index)
-
-    def _record_failure(self, index: int, error: Exception) -> None:
-        if isinstance(error, CellTimeoutError):
-            ename = "NotebookTimeout"
-            evalue = (
-                f"the notebook ran for more than {self.notebook_timeout:g} s "
-                "(raise it with --timeout / TIMEOUT=)"
-            )
-        elif isinstance(error, DeadKernelError):
-            ename, evalue = "DeadKernelError", "the kernel died (out of memory, or killed)"
-        else:
-            ename, evalue = type(error).__name__, str(error)
-        cell = self.nb.cells[index]
-        if cell.get("cell_type") == "code":
-            cell.outputs.append(
-                nbformat.v4.new_output(
-                    "error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]
-                )
-            )
-
-
-class ReusedKernelEngine(NBClientEngine):
-    """papermill engine running notebooks on a :class:`ReusableKernel` (``reusable_kernel=``)."""
-
-    @classmethod
-    def execute_managed_notebook(
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        log_output: bool = False,
-        stdout_file: Any = None,
-        stderr_file: Any = None,
-        start_timeout: int = 60,
-        execution_timeout: int | None = None,
-        reusable_kernel: ReusableKernel | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        if reusable_kernel is None:
-            raise TypeError("the reportgen papermill engine needs reusable_kernel=")
-        for unused in ("input_path", "timeout", "startup_timeout"):
-            kwargs.pop(unused, None)
-        client = _ReusedKernelClient(
-            nb_man,
-            reusable_kernel,
-            kernel_name=kernel_name,
-            startup_timeout=start_timeout,
-            log=logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-            **kwargs,
-        )
-        return client.execute()
-
-
-papermill_engines.register(ENGINE_NAME, ReusedKernelEngine)
-
-
-def run_notebook(
-    source: Path, target: Path, parameters: dict[str, Any], kernel: ReusableKernel
-) -> Any:
-    """Execute ``source`` into ``target`` on ``kernel`` with papermill; return the notebook node.
-
-    Raises
-    ------
-    papermill.exceptions.PapermillExecutionError
-        A cell failed, the notebook timed out or the kernel died; ``target`` holds the
-        notebook with papermill's error banner.
-    """
-    import papermill
-
-    return papermill.execute_notebook(
-        str(source),
-        str(target),
-        parameters=parameters,
-        engine_name=ENGINE_NAME,
-        kernel_name=kernel.kernel_name,
-        reusable_kernel=kernel,
-        progress_bar=False,
-        request_save_on_cell_execute=False,
-    )

@@ -311,7 +311,7 @@ def _execute(
 ) -> tuple[Path, object]:
     from papermill.exceptions import PapermillExecutionError
 
-    from reportgen.run.kernels import run_notebook
+    from reportgen.run.notebook_engine import run_notebook
 
     source = NOTEBOOKS_DIR / f"{family}.ipynb"
     if not source.exists():
@@ -331,6 +331,14 @@ def _execute(
             f"{error.ename}: {error.evalue.splitlines()[0] if error.evalue else ''}"
         ) from error
     return target, node
+
+
+def _timed_execute(
+    family: str, params: ReportParams, staging: Path, kernel: ReusableKernel
+) -> tuple[Path, object, float]:
+    t0 = time.perf_counter()
+    target, node = _execute(family, params, staging, kernel)
+    return target, node, round(time.perf_counter() - t0, 3)
 
 
 @cache
@@ -500,7 +508,11 @@ def _drain(pool: ThreadPoolExecutor | None) -> None:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> RunResult:
+def run_report(
+    params: ReportParams,
+    kernel: ReusableKernel | None = None,
+    side_kernel: ReusableKernel | None = None,
+) -> RunResult:
     """Write one report for ``params`` into ``params.out_dir``.
 
     Parameters
@@ -508,7 +520,11 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
     params
         Validated parameters.
     kernel
-        A live kernel to reuse (batch runs); by default one is started and stopped here.
+        A kernel to reuse (a batch worker's, or the one `reportgen report` launched as it
+        started); the caller stops it. By default one is started and stopped here.
+    side_kernel
+        A second kernel (``reportgen report`` on a machine with two or more cores): the forecast
+        notebook runs on it while the other three run on ``kernel``. The caller stops it.
 
     Returns
     -------
@@ -545,6 +561,7 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
 
         kernel = ReusableKernel(params.kernel_name)
     html_pool = ThreadPoolExecutor(1) if params.keep_notebooks and previous is None else None
+    side_pool = ThreadPoolExecutor(1) if side_kernel is not None and previous is None else None
     html: list[Future] = []
     # what the assembly reads on its first use in a process is read while the notebooks run
     preload = threading.Thread(
@@ -561,11 +578,24 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         if quality is not None:
             data_quality.write(quality, staging / "work")
             timings["data_quality"] = quality_seconds
-        for family in NOTEBOOKS if previous is None else ():
-            t0 = time.perf_counter()
-            notebook, node = _execute(family, params, staging, kernel)
-            timings[f"notebook_{family}"] = round(time.perf_counter() - t0, 3)
+        families = list(NOTEBOOKS if previous is None else ())
+        side = None
+        if side_kernel is not None and families:  # the forecast, at the same time as the rest
+            # papermill imported here first: its import (requests, and the warnings filters
+            # requests sets) must not race with the other thread's
+            import reportgen.run.notebook_engine  # noqa: F401
+
+            side_family = families.pop()
+            side = side_pool.submit(_timed_execute, side_family, params, staging, side_kernel)
+        for family in families:
+            notebook, node, timings[f"notebook_{family}"] = _timed_execute(
+                family, params, staging, kernel
+            )
             if html_pool is not None:  # the HTML is written while the next notebook runs
+                html.append(html_pool.submit(export_html, notebook, node))
+        if side is not None:
+            notebook, node, timings[f"notebook_{side_family}"] = side.result()
+            if html_pool is not None:
                 html.append(html_pool.submit(export_html, notebook, node))
         t0 = time.perf_counter()
         preload.join()
@@ -605,10 +635,12 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n")
         _move_into_place(staging, final)
     except ReportgenError as error:
+        _drain(side_pool)
         _drain(html_pool)
         _keep_failure(staging, params, str(error))
         raise
     except OSError as error:
+        _drain(side_pool)
         _drain(html_pool)
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
@@ -621,14 +653,17 @@ def run_report(params: ReportParams, kernel: ReusableKernel | None = None) -> Ru
             f"this run was kept: free space on the disk holding {final} and run again"
         ) from None
     except Exception as error:  # a bug or a lost kernel: keep what there is, say what happened
+        _drain(side_pool)
         _drain(html_pool)
         _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
         raise
     except BaseException:  # interrupted: nothing half-written stays behind
+        _drain(side_pool)
         _drain(html_pool)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        _drain(side_pool)
         _drain(html_pool)
         preload.join()
         if own_kernel and kernel is not None:
