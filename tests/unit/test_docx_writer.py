@@ -511,7 +511,7 @@ def test_template_missing_a_style(tmp_path: Path, png: Path) -> None:
 def test_unknown_layout(tmp_path: Path, png: Path) -> None:
     report = make_report(png)
     report.layout = "no-such-layout"  # type: ignore[assignment]
-    with pytest.raises(TemplateError, match="unknown report layout"):
+    with pytest.raises(TemplateError, match="unknown layout 'no-such-layout': choose one of"):
         write_report(report, tmp_path / "r.docx")
 
 

@@ -331,7 +331,7 @@ class ReportParams(BaseModel):
     @field_validator("layout", mode="before")
     @classmethod
     def _known_layout(cls, value: Any) -> str:
-        from reportgen.core.plans import PLANS, is_template_layout, read_template_layout
+        from reportgen.core.plans import get_layout_file
 
         if isinstance(value, dict):  # layout: {template: path/to/our-template.docx}
             if set(value) != {"template"} or not isinstance(value["template"], str | Path):
@@ -343,17 +343,10 @@ class ReportParams(BaseModel):
             value = str(value)
         if not isinstance(value, str):
             raise ValueError(f"expected a layout name or a .docx path, got {value!r}")
-        if value in PLANS:
-            return value
-        if is_template_layout(value):
-            try:
-                return read_template_layout(value).name  # the absolute path
-            except ReportgenError as exc:
-                raise ValueError(str(exc)) from None
-        raise ValueError(
-            f"unknown layout {value!r}: choose one of {', '.join(sorted(PLANS))} "
-            "(templates/layouts/*.yaml) or give a council template (path/to/template.docx)"
-        )
+        try:  # a shipped layout's name, or a council template's absolute path
+            return get_layout_file(value).name
+        except ReportgenError as exc:
+            raise ValueError(str(exc)) from None
 
     contents: bool | None = None
     out: Path = DEFAULT_OUT_DIR
