@@ -379,6 +379,22 @@ def test_params_take_a_template_path_or_mapping(shire: Path, tmp_path: Path) -> 
         load_params("Leicestershire", "2024-25", layout=str(shire))
 
 
+def test_an_edited_council_template_or_mapping_changes_the_run_fingerprint(shire: Path) -> None:
+    """``--resume`` must not skip a paper whose council template or style mapping changed."""
+    from reportgen.run.report import input_hashes, inputs_fingerprint
+
+    params = load_params("Leicestershire", "2024-25", layout=str(shire))
+    hashes = input_hashes(params)
+    assert {str(shire.absolute()), str(shire.absolute().with_suffix(".yaml"))} <= set(hashes)
+    before = inputs_fingerprint(params)
+    mapping = shire.with_suffix(".yaml")
+    mapping.write_text(mapping.read_text() + "\n# reviewed\n")
+    after_mapping = inputs_fingerprint(params)
+    assert after_mapping != before
+    shire.write_bytes(shire.read_bytes() + b"\0")  # the template itself
+    assert inputs_fingerprint(params) not in (before, after_mapping)
+
+
 # -- papers written on the council templates ---------------------------------------------------
 
 

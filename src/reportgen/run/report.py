@@ -126,12 +126,15 @@ def input_hashes(params: ReportParams) -> dict[str, str]:
     """Hashes of everything a report reads: data, notebooks, params files, officer-written
     sections, templates, and the SSDA903 returns it was given."""
     from reportgen.core.paths import AUTHORITY_PARAMS_DIR, PARAMS_DIR
+    from reportgen.core.plans import is_template_layout, mapping_path
     from reportgen.report.officer_sections import own_folder
 
     files = sorted(DATA_DIR.glob("*.parquet")) + [NOTEBOOKS_DIR / f"{f}.ipynb" for f in NOTEBOOKS]
     files += [PARAMS_DIR / "costs.yaml", DATA_DIR.parent / "forecast_backtest.json"]
     files += [PARAMS_DIR / "defaults.yaml", AUTHORITY_PARAMS_DIR / f"{params.authority_code}.yaml"]
     files += _files_under(own_folder(params)) + _files_under(TEMPLATES_DIR)
+    if is_template_layout(params.layout):  # a council's own Word template and its mapping
+        files += [Path(params.layout), mapping_path(params.layout)]
     if params.input is not None:
         files += _files_under(Path(params.input))
     root = DATA_DIR.parents[1]
