@@ -30,6 +30,28 @@ def test_split_markers_keeps_real_zeros():
     assert list(markers) == [None, None, "c"]
 
 
+def test_split_markers_spreads_each_distinct_value_to_every_cell_it_fills():
+    raw = pd.Series(
+        [" 5", "c", None, "5", "C", "01:00", "5 ", None], index=[10, 11, 12, 13, 14, 15, 16, 17]
+    )
+
+    values, markers = split_markers(raw)
+
+    assert list(values.index) == [10, 11, 12, 13, 14, 15, 16, 17]
+    assert [None if math.isnan(v) else v for v in values] == [
+        5.0,
+        None,
+        None,
+        5.0,
+        None,
+        12.0,
+        5.0,
+        None,
+    ]
+    assert list(markers) == [None, "c", None, None, "c", None, None, None]
+    assert markers.dtype == object and values.dtype == "float64"
+
+
 def _ceased_row(table: pd.DataFrame, la_code: str, year: int, breakdown: str) -> pd.Series:
     rows = table[
         table["new_la_code"].eq(la_code)

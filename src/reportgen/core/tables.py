@@ -12,6 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reportgen.core.errors import DataError
@@ -54,6 +55,27 @@ def split_markers(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         ``values`` is float (NaN where there is no number; ``YY:MM`` durations become months);
         ``markers`` holds the marker string where the cell is a marker, else ``None``.
     """
+    # each distinct string is split once (a table repeats few values many times), then spread
+    codes, distinct = pd.factorize(raw)  # a missing cell: code -1, the last slot, NaN / None
+    values, markers = _split_distinct(pd.Series(distinct, dtype=raw.dtype))
+    return (
+        pd.Series(
+            np.append(values.to_numpy(dtype="float64"), np.nan)[codes],
+            index=raw.index,
+            name=raw.name,
+            dtype="float64",
+        ),
+        pd.Series(
+            np.append(markers.to_numpy(dtype=object), None)[codes],
+            index=raw.index,
+            name=raw.name,
+            dtype=object,
+        ),
+    )
+
+
+def _split_distinct(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`split_markers` of strings that are each one value: the parsing itself."""
     text = raw.astype("string").str.strip()
     lower = text.str.lower()
     is_marker = lower.isin(MARKERS)
