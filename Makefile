@@ -61,10 +61,16 @@ $(LAB_STAMP): $(STAMP)
 lab: $(LAB_STAMP) ## Open JupyterLab on notebooks/ with the 'reportgen' kernel (installs it, pinned)
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks --MappingKernelManager.default_kernel_name=reportgen $(LAB_ROOT) $(LAB_ARGS)
 
+# reportgen's own modules byte-compiled (0.04 s when up to date): every run and every kernel then
+# imports them compiled, even where PYTHONDONTWRITEBYTECODE is set (as in many containers): 0.2 s
+BYTECODE = @$(BIN)/python -m compileall -q src/reportgen >/dev/null 2>&1 || true
+
 report: $(STAMP) ## Write one report (default: Leicestershire, latest published year, to out/)
+	$(BYTECODE)
 	$(BIN)/reportgen report $(REPORT_OPTS)
 
 reports: $(STAMP) ## Write reports for many authorities (default: all), with a summary
+	$(BYTECODE)
 	$(BIN)/reportgen reports $(REPORTS_OPTS) $(call opt,INPUT,input) $(call opt,EXECUTOR,executor) $(call opt,SCHEDULER,scheduler) $(call opt,TIMEOUT,timeout) $(if $(filter 1 yes true,$(RESUME)),--resume)
 
 AUDIT_VENV := .venv-audit
@@ -106,6 +112,7 @@ clean: ## Remove generated reports (out/)
 
 distclean: clean ## Also remove the virtual environment and caches
 	rm -rf $(VENV) $(AUDIT_VENV) .venv-903validator .pytest_cache .ruff_cache
+	find src -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # --- The DfE's own 903 rules (csc-validator-be-903) run in their own environment under
 # ~/.cache/reportgen/dfe-validator (it pins pandas < 2); `reportgen validate --dfe-rules` and 903
