@@ -88,6 +88,7 @@ test: $(STAMP) audit ## Run the whole test suite (unit, integration, end-to-end)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check --quiet src tests scripts bench
 	$(BIN)/lint-imports --no-cache
+	$(BYTECODE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-disclosure: $(STAMP) ## Disclosure scan of every authority's published report (about 4 minutes)
