@@ -268,3 +268,15 @@ def test_the_forecast_on_a_second_kernel_gives_the_same_paper(tmp_path):
         assert side.pid is not None and side.pid != kernel.pid
     assert _digests(one.out_dir) == _digests(two.out_dir)
     assert {"notebook_forecast", "notebook_sufficiency"} <= set(result.timings)
+
+
+def test_without_process_groups_the_kernel_is_still_stopped_and_killed(monkeypatch):
+    """Windows has no ``os.getpgid`` or SIGKILL: shutdown and kill must still stop the kernel."""
+    monkeypatch.delattr(os, "getpgid")
+    for stop in ("shutdown", "kill"):
+        kernel = ReusableKernel()
+        kernel.start()
+        process = kernel.manager.provisioner.process
+        getattr(kernel, stop)()
+        assert process.wait(timeout=10) is not None
+        kernel.shutdown()

@@ -238,11 +238,12 @@ class ReusableKernel:
             process = getattr(self.manager.provisioner, "process", None)
             with contextlib.suppress(Exception):
                 if self.manager.has_kernel:
-                    # killed and reaped here, jupyter_client's shutdown finds it gone at once
-                    # instead of polling every 0.1 s (0.1 s at the end of every report)
-                    self.kill()
-                    if process is not None:
-                        process.wait(timeout=10)
+                    if process is not None and hasattr(os, "getpgid"):
+                        # killed and reaped here, jupyter_client's shutdown finds it gone at
+                        # once instead of polling every 0.1 s (0.1 s at the end of every report)
+                        with contextlib.suppress(Exception):
+                            self.kill()
+                            process.wait(timeout=10)
                     self.manager.shutdown_kernel(now=True)
             self.manager = None
 
@@ -250,6 +251,10 @@ class ReusableKernel:
         """SIGKILL the kernel's process group without talking to it (safe from a watchdog thread)."""
         pid = self.pid
         if pid is None:
+            return
+        if not hasattr(os, "getpgid"):  # Windows: no process groups or SIGKILL
+            with contextlib.suppress(Exception):
+                self.manager.provisioner.process.kill()  # type: ignore[union-attr]
             return
         with contextlib.suppress(ProcessLookupError, PermissionError):
             # the kernel leads its own session (jupyter_client start_new_session=True)
