@@ -68,12 +68,11 @@ def report(
     two = (os.cpu_count() or 1) > 1  # the forecast notebook then runs on a second kernel
     with ReusableKernel(warm_up=True) as kernel, ReusableKernel(warm_up=True) as side:
         if not _may_be_a_rerun(out, authority, period):
-            # started now, the kernels boot and import what the notebooks need while the
-            # command loads the params (about 1 s sooner); a re-run that reuses the notebooks'
-            # results would only pay for them, so kernels are started then only when needed
+            # started now, the kernel boots and imports what the notebooks need while the
+            # command loads the params (about 1 s sooner; the forecast's kernel starts once the
+            # params are good, so a mistyped option is not slowed by two); a re-run that reuses
+            # the notebooks' results would only pay for them, so they start then when needed
             kernel.launch()
-            if two:
-                side.launch()
         _report(
             authority,
             period,
@@ -139,6 +138,8 @@ def _report(
             params_file=params_file,
             check_indicator=registry.get,
         )
+        if side is not None and kernel.manager is not None:
+            side.launch()  # the params are good: the forecast's kernel starts too
         from reportgen.core.config import disclosure_warning
 
         if since:
