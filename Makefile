@@ -29,7 +29,8 @@ REPORT_OPTS  = $(call opt,AUTHORITY,authority) $(call opt,PERIOD,period) $(call 
                $(call opt,INPUT,input) $(call opt,LAYOUT,layout) $(call opt,OUT,out) $(call opt,PARAMS,params) \
                $(call opt,SINCE,since)
 REPORTS_OPTS = $(call opt,PERIOD,period) $(call opt,PERIODS,periods) $(call opt,AUTHORITIES,authorities) \
-               $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out)
+               $(call opt,SOURCE,source) $(call opt,LAYOUT,layout) $(call opt,WORKERS,workers) $(call opt,OUT,out) \
+               $(call opt,SINCE,since)
 
 .PHONY: help venv lab report reports test test-disclosure test-fast lint format pdf clean distclean audit
 
@@ -43,6 +44,7 @@ help: ## List the targets and the variables they take
 	@echo "           LAYOUT=county-scrutiny|open-report|corporate-parenting  OUT=dir"
 	@echo "           SINCE=last-paper.docx (also write <paper>_changes.docx: tracked changes against it)"
 	@echo "  reports: AUTHORITIES=\"codes...\"|region|all  PERIODS=a:b  WORKERS=n  RESUME=1"
+	@echo "           SINCE=dir (a folder of earlier papers, e.g. out: each paper's changes against its last)"
 	@echo "           EXECUTOR=process|dask  SCHEDULER=address  TIMEOUT=seconds per notebook"
 	@echo "Example:   make report AUTHORITY=Southwark PERIOD=2023-24"
 

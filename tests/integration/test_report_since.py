@@ -46,3 +46,34 @@ def test_report_since_last_year_writes_the_tracked_changes_copy(tmp_path: Path) 
         "Children looked after at 31 March: 694 in 2024-25 (725 in 2023-24). Since the period "
         "before it fell (725 to 694); the last report said it rose (681 to 725)."
     )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(ENGINE), reason=f"no tracked-changes engine: {ENGINE}")
+def test_reports_since_a_folder_compares_each_paper_with_its_last(tmp_path: Path) -> None:
+    import json
+
+    runner = CliRunner()
+    first = runner.invoke(
+        app, ["report", "--authority", "Rutland", "--period", "2023-24", "--out", str(tmp_path)]
+    )
+    assert first.exit_code == 0, first.output
+    batch = runner.invoke(
+        app,
+        ["reports", "--period", "2024-25", "--authorities", "Rutland E10000018"]
+        + ["--out", str(tmp_path), "--since", str(tmp_path), "--workers", "1"],
+    )
+    assert batch.exit_code == 0, batch.output
+    rutland = tmp_path / "E06000017/2024-25"
+    changes = rutland / "E06000017_2024-25_children-in-care_changes.docx"
+    assert changes.is_file()
+    assert "Changes since the last report" in "\n".join(
+        p.text for p in docx.Document(str(changes)).paragraphs[:3]
+    )
+    assert not list((tmp_path / "E10000018/2024-25").glob("*_changes.docx"))
+    reports = {
+        r["authority"]: r for r in json.loads((tmp_path / "batch.json").read_text())["reports"]
+    }
+    assert reports["Rutland"]["changes"] == str(changes)
+    assert reports["E10000018"]["note"] == f"no earlier paper for E10000018 in {tmp_path}"
+    assert "1 tracked-changes copy written" in batch.output

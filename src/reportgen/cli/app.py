@@ -87,6 +87,23 @@ def report(
         )
 
 
+def _check_since_folder(since: str) -> None:
+    """``reports --since``: an existing folder, and tracked changes possible here."""
+    from reportgen.core.errors import ParamsError
+    from reportgen.docx.compare import CompareError, engine_problem
+
+    if not Path(since).is_dir():
+        what = (
+            "is a file: give the folder of earlier papers" if Path(since).exists() else "not found"
+        )
+        raise ParamsError(
+            f"--since {since}: {what} (for reports, SINCE is a folder of earlier papers such as "
+            "out; a single report takes the last paper's .docx)"
+        )
+    if problem := engine_problem():
+        raise CompareError(problem)
+
+
 def _may_be_a_rerun(out: str | None, authority: str | None, period: str | None) -> bool:
     """True when OUT already holds a report that may be this one (the authority's code or name
     as typed, or any when none is typed; the period's folder name, or any)."""
@@ -363,6 +380,14 @@ def reports(
             "--timeout", help="Seconds one notebook may run before its report fails (600).", min=1
         ),
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="A folder of earlier papers (e.g. out): also write each paper's "
+            "<paper>_changes.docx against the authority's last paper there.",
+        ),
+    ] = None,
 ) -> None:
     """Write reports for many authorities and periods; summary at the end, non-zero if any failed."""
     from reportgen.run.batch import Outcome, Task, Terminated, run_batch
@@ -386,8 +411,11 @@ def reports(
                             input=input,
                             layout=layout,
                             out=out,
+                            since=since,
                         )
                     )
+        if since:
+            _check_since_folder(since)
         if executor not in ("process", "dask"):
             raise ReportgenError(f"unknown executor '{executor}': expected process or dask")
         if scheduler and executor != "dask":

@@ -10,11 +10,7 @@ import typer
 from rich.markup import escape
 
 from reportgen.cli.common import _fail, console, err
-
-
-def changes_path(new: Path) -> Path:
-    """Where ``report --since`` writes the comparison: ``<paper>_changes.docx`` beside it."""
-    return new.with_name(f"{new.stem}_changes.docx")
+from reportgen.run.changes import changes_path, write_changes
 
 
 def check_inputs(old: Path | str, new: Path | str | None = None) -> None:
@@ -39,33 +35,6 @@ def check_not_overwritten(old: Path | str, paper: Path) -> None:
             "comparison: copy the last paper elsewhere with its work/ folder, or write this "
             "one to another OUT"
         )
-
-
-def write_changes(old: Path, new: Path, out: Path) -> tuple[Path, list[str]]:
-    """Write the tracked-changes copy of ``new`` against ``old`` with the change list at its top.
-
-    Returns
-    -------
-    tuple
-        The path written and warnings (a run whose indicator JSON is missing gets the tracked
-        changes without the list, and says so in the list and here).
-    """
-    from reportgen.core.errors import DataError
-    from reportgen.docx.compare import write_comparison
-    from reportgen.report.changes import compare_papers, heading
-
-    warnings: list[str] = []
-    try:
-        changes = compare_papers(old, new)
-        title, lines = heading(changes), changes.lines()
-    except DataError as error:
-        warnings.append(f"{error}; the copy has the tracked changes but no list of figures")
-        title = "Changes since the last report"
-        lines = [
-            "No list of the figures that moved: the indicator JSON of one of the runs was not "
-            "found beside its paper. The tracked changes below show every change."
-        ]
-    return write_comparison(old, new, out, title, lines), warnings
 
 
 def compare(

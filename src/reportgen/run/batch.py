@@ -234,6 +234,18 @@ def _print_summary(outcomes: list[Outcome], elapsed: float, console: Console) ->
     rate = f"{notebooks / elapsed * 60:.0f}" if elapsed and notebooks else "-"
     table.add_row(*(str(counts[c.lower()]) for c in columns), f"{elapsed:.0f} s", rate)
     console.print(table)
+    copies = sum(bool(o.changes) for o in outcomes)
+    if copies:
+        what = "copy" if copies == 1 else "copies"
+        console.print(f"{copies} tracked-changes {what} written (SINCE): <paper>_changes.docx.")
+    noted = [o for o in outcomes if o.status == "written" and o.note]
+    if noted:
+        notes = Table(title="Notes")
+        for column in ("Authority", "Period", "Note"):
+            notes.add_column(column)
+        for o in noted:
+            notes.add_row(o.authority, o.period or "", o.note)
+        console.print(notes)
     unchanged = [o for o in outcomes if o.status == "skipped" and o.reason == UNCHANGED]
     if unchanged:
         console.print(f"{len(unchanged)} report(s) unchanged since the last run (--resume).")

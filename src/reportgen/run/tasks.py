@@ -35,6 +35,9 @@ class Task:
     input: str | None = None
     layout: str | None = None
     out: str | None = None
+    since: str | None = None
+    """A folder of earlier papers: also write ``<paper>_changes.docx`` against this authority's
+    last one there (:func:`reportgen.run.changes.last_paper`)."""
 
     def params(self) -> ReportParams:
         """The task's validated parameters (``load_params`` on its CLI values)."""
@@ -65,6 +68,11 @@ class Outcome:
     worker: str = ""
     kernel_pid: int | None = None
     memory_mb: dict[str, float | None] = field(default_factory=dict)
+    changes: str = ""
+    """The tracked-changes copy written (``SINCE``), if any."""
+    note: str = ""
+    """Why no tracked-changes copy was written (``SINCE``: no earlier paper, or the comparison
+    failed), or its warning."""
 
 
 def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
@@ -90,6 +98,9 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
         outcome = Outcome(
             task.authority, period, "written", time.perf_counter() - started, str(result.docx)
         )
+        if task.since:
+            outcome.changes, outcome.note = _changes_since(Path(task.since), params, result.docx)
+            outcome.seconds = time.perf_counter() - started
     except Exception as error:  # one failure must not stop the batch
         if entered:
             restart = isinstance(error, NotebookError) or not isinstance(error, ReportgenError)
@@ -114,6 +125,22 @@ def run_task(task: Task, kernel: ReusableKernel) -> Outcome:
         "kernel_peak": kernel_memory["peak"],
     }
     return outcome
+
+
+def _changes_since(since: Path, params: ReportParams, paper: Path) -> tuple[str, str]:
+    """``(changes copy, note)`` for ``SINCE``: a failed comparison leaves the paper written."""
+    from reportgen.core.redact import redact
+    from reportgen.run.changes import changes_path, last_paper, write_changes
+
+    old = last_paper(since, params)
+    if old is None:
+        return "", f"no earlier paper for {params.authority_code} in {since}"
+    try:
+        written, warnings = write_changes(old, paper, changes_path(paper))
+    except Exception as error:  # noqa: BLE001 - the paper is written; say why there is no copy
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return "", redact(f"no tracked changes against {old.name}: {first}")
+    return str(written), redact("; ".join(warnings))
 
 
 @cache
