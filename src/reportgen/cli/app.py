@@ -191,7 +191,7 @@ def _report(
     if since:
         from rich.markup import escape
 
-        from reportgen.cli.compare import changes_path, write_changes
+        from reportgen.run.changes import changes_path, write_changes
 
         try:
             changes, warnings = write_changes(Path(since), result.docx, changes_path(result.docx))
