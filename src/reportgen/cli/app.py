@@ -89,8 +89,8 @@ def report(
 
 def _check_since_folder(since: str) -> None:
     """``reports --since``: an existing folder, and tracked changes possible here."""
+    from reportgen.cli.compare import check_engine
     from reportgen.core.errors import ParamsError
-    from reportgen.docx.compare import CompareError, engine_problem
 
     if not Path(since).is_dir():
         what = (
@@ -100,8 +100,7 @@ def _check_since_folder(since: str) -> None:
             f"--since {since}: {what} (for reports, SINCE is a folder of earlier papers such as "
             "out; a single report takes the last paper's .docx)"
         )
-    if problem := engine_problem():
-        raise CompareError(problem)
+    check_engine()
 
 
 def _may_be_a_rerun(out: str | None, authority: str | None, period: str | None) -> bool:

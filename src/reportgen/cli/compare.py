@@ -16,11 +16,19 @@ from reportgen.run.changes import changes_path, write_changes
 def check_inputs(old: Path | str, new: Path | str | None = None) -> None:
     """Fail before any work when a paper is missing or not a .docx, or the comparison
     engine cannot run here (:class:`reportgen.core.errors.ReportgenError`)."""
-    from reportgen.docx.compare import CompareError, check_docx, engine_problem
+    from reportgen.docx.compare import check_docx
 
     check_docx(old, "the last paper")
     if new is not None:
         check_docx(new, "the new paper")
+    check_engine()
+
+
+def check_engine() -> None:
+    """Fail before any work when tracked changes cannot be made here (the engine is missing or
+    does not run): :class:`reportgen.docx.compare.CompareError`."""
+    from reportgen.docx.compare import CompareError, engine_problem
+
     if problem := engine_problem():
         raise CompareError(problem)
 

@@ -185,8 +185,7 @@ class ReusableKernel:
                         f"{READY_TIMEOUT:g} s, {attempt} times: is the machine overloaded?"
                     ) from error
                 attempt += 1
-                with contextlib.suppress(Exception):
-                    manager.shutdown_kernel(now=True)
+                self.shutdown()  # killed at once, as any kernel this object stops
                 self.manager = manager = self._launch()
                 continue
             client.allow_stdin = False

@@ -505,10 +505,12 @@ RESTRICTED_NOTE = (
 )
 
 
-def _drain(pool: ThreadPoolExecutor | None) -> None:
-    """Let the HTML export in flight finish (nothing writes into the staging folder after)."""
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
+def _drain(*pools: ThreadPoolExecutor | None) -> None:
+    """Let the work in flight finish (the forecast notebook on a second kernel, the HTML
+    export): nothing writes into the staging folder after."""
+    for pool in pools:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_report(
@@ -638,13 +640,11 @@ def run_report(
         (staging / "run.json").write_text(json.dumps(run_info, indent=1, sort_keys=True) + "\n")
         _move_into_place(staging, final)
     except ReportgenError as error:
-        _drain(side_pool)
-        _drain(html_pool)
+        _drain(side_pool, html_pool)
         _keep_failure(staging, params, str(error))
         raise
     except OSError as error:
-        _drain(side_pool)
-        _drain(html_pool)
+        _drain(side_pool, html_pool)
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
             raise
@@ -656,18 +656,15 @@ def run_report(
             f"this run was kept: free space on the disk holding {final} and run again"
         ) from None
     except Exception as error:  # a bug or a lost kernel: keep what there is, say what happened
-        _drain(side_pool)
-        _drain(html_pool)
+        _drain(side_pool, html_pool)
         _keep_failure(staging, params, f"unexpected {type(error).__name__}: {error}")
         raise
     except BaseException:  # interrupted: nothing half-written stays behind
-        _drain(side_pool)
-        _drain(html_pool)
+        _drain(side_pool, html_pool)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        _drain(side_pool)
-        _drain(html_pool)
+        _drain(side_pool, html_pool)
         preload.join()
         if own_kernel and kernel is not None:
             kernel.shutdown()
