@@ -32,16 +32,14 @@ Conventions
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import math
 import re
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -56,6 +54,7 @@ from pydantic import (
     field_validator,
 )
 
+from reportgen.core.memo import SourceMemo
 from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table
 
@@ -525,67 +524,9 @@ def _largest_gap(
 # --------------------------------------------------------------------------------------------
 
 
-_T = TypeVar("_T")
-
-
-class _TableMemo:
-    """Results computed from shipped published tables, kept per process while the tables stay the same.
-
-    A batch worker's kernel writes one paper after another, and every paper prices its five-year
-    trend against the same England table and searches the same authority table; these results
-    are kept across papers (the kernel's imported modules survive its ``%reset``). An entry
-    holds the frames it was computed from (:func:`~reportgen.core.tables.load_table`'s cached
-    objects) and is used only while ``load_table`` still returns those same objects, so a table
-    read again (changed on disk and reloaded, or a test's replacement) is never served a result
-    of the old one: the memo is exactly as fresh as ``load_table``. A result that reads no table
-    (the parsed ``costs.yaml``) is kept with no frames and keyed on all it depends on. The least
-    recently used entries are dropped beyond ``maxsize``.
-
-    Parameters
-    ----------
-    maxsize
-        Entries kept.
-    """
-
-    def __init__(self, maxsize: int) -> None:
-        self.maxsize = maxsize
-        self._entries: OrderedDict[Hashable, tuple[tuple[pd.DataFrame, ...], Any]] = OrderedDict()
-
-    def get(self, key: Hashable, frames: tuple[pd.DataFrame, ...], compute: Callable[[], _T]) -> _T:
-        """The remembered result for ``key`` computed from ``frames``, or ``compute()``.
-
-        Parameters
-        ----------
-        key
-            Everything the result depends on besides the tables.
-        frames
-            The published tables ``compute`` reads, as ``load_table`` returns them now (empty
-            when it reads none).
-        compute
-            Computes the result (remembered when it returns; its exceptions are raised, not
-            remembered).
-        """
-        found = self._entries.get(key)
-        if found is not None and all(a is b for a, b in zip(found[0], frames, strict=True)):
-            with contextlib.suppress(KeyError):  # another thread may just have dropped it
-                self._entries.move_to_end(key)
-            return found[1]
-        value = compute()
-        self._entries[key] = (frames, value)
-        with contextlib.suppress(KeyError):
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.maxsize:
-                self._entries.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        """Forget every entry."""
-        self._entries.clear()
-
-
-_LA_INDEX = _TableMemo(maxsize=2)
-_ENGLAND = _TableMemo(maxsize=32)
-_ESTIMATES = _TableMemo(maxsize=16)
+_LA_INDEX = SourceMemo(maxsize=2)
+_ENGLAND = SourceMemo(maxsize=32)
+_ESTIMATES = SourceMemo(maxsize=16)
 
 
 def _positions(values: pd.Series) -> dict[str, np.ndarray]:
@@ -613,7 +554,7 @@ def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np
     return _LA_INDEX.get("la_index", (frame,), build)
 
 
-_CODE_INDEX = _TableMemo(maxsize=2)
+_CODE_INDEX = SourceMemo(maxsize=2)
 
 
 def rows_for_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -1223,7 +1164,7 @@ def _read_entries(
     return entries
 
 
-_YAML_DOCUMENTS = _TableMemo(maxsize=4)
+_YAML_DOCUMENTS = SourceMemo(maxsize=4)
 
 
 def _yaml_document(text: str) -> Any:

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 from reportgen.analysis import drivers as dr
 from reportgen.core.authorities import display_name, lookup
 from reportgen.core.formatting import format_date, format_duration, format_value, is_missing, whole
+from reportgen.core.memo import SourceMemo
 from reportgen.core.paths import DATA_DIR
 from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table, split_markers
@@ -229,7 +230,7 @@ PERCENT_BASES = {
 leavers")."""
 
 
-_CELLS: dict[str, tuple[pd.DataFrame, dict[tuple[str, str, int], float]]] = {}
+_CELLS = SourceMemo(maxsize=1)
 
 
 def _published_cells() -> dict[tuple[str, str, int], float]:
@@ -239,19 +240,18 @@ def _published_cells() -> dict[tuple[str, str, int], float]:
     again whenever that returns another frame (its cache cleared, an indicator added).
     """
     values = published.published_values()
-    found = _CELLS.get("cells")
-    if found is not None and found[0] is values:
-        return found[1]
-    frame = values[values["value"].notna()]
-    keys = zip(  # lists first: iterating the Arrow-backed columns one cell at a time is slower
-        frame["indicator"].tolist(),
-        frame["new_la_code"].tolist(),
-        frame["year"].astype(int).tolist(),
-        strict=True,
-    )
-    cells = dict(zip(keys, frame["value"].astype(float).tolist(), strict=True))
-    _CELLS["cells"] = (values, cells)
-    return cells
+
+    def build() -> dict[tuple[str, str, int], float]:
+        frame = values[values["value"].notna()]
+        keys = zip(  # lists first: iterating the Arrow-backed columns one cell at a time is slower
+            frame["indicator"].tolist(),
+            frame["new_la_code"].tolist(),
+            frame["year"].astype(int).tolist(),
+            strict=True,
+        )
+        return dict(zip(keys, frame["value"].astype(float).tolist(), strict=True))
+
+    return _CELLS.get("cells", (values,), build)
 
 
 DRIVER_TABLES = (
@@ -287,13 +287,8 @@ _FILE_AUTHORITY: list[str] = []
 alone (a few milliseconds a table). For any other authority (a batch worker's next papers) each
 whole table is loaded once (:func:`~reportgen.core.tables.load_table`) and its rows taken from
 it. Both give the same rows and counts (the same strings through the same ``split_markers``)."""
-_DRIVER_ROWS: dict[tuple[str, str], tuple[object, pd.DataFrame]] = {}
-_BREAKDOWN_MEMO: dict[tuple[str, str, str, int], tuple[object, dict[str, float] | None]] = {}
-
-
-def _same_source(a: object, b: object) -> bool:
-    """The same loaded table (the same object), or the same file unchanged."""
-    return a is b or (isinstance(a, tuple) and isinstance(b, tuple) and a == b)
+_DRIVER_ROWS = SourceMemo(maxsize=8)  # a worker writes one authority after another
+_BREAKDOWNS = SourceMemo(maxsize=512)
 
 
 def _breakdown_columns(columns: Any) -> tuple[str, str]:
@@ -320,16 +315,13 @@ def _driver_rows(table: str, authority_code: str) -> tuple[object, pd.DataFrame]
         source: object = (str(path), stat.st_size, stat.st_mtime_ns)
     else:
         source = load_table(table)
-    found = _DRIVER_ROWS.get((table, authority_code))
-    if found is not None and _same_source(found[0], source):
-        return found
-    if isinstance(source, pd.DataFrame):
-        by, count = _breakdown_columns(source.columns)
-        rows = source[source["new_la_code"].astype(str) == authority_code]
-        rows = rows[["time_period", by, "breakdown", count]]
-    else:
-        names = set(pq.read_schema(path).names)
-        by, count = _breakdown_columns(names)
+
+    def read() -> pd.DataFrame:
+        if isinstance(source, pd.DataFrame):
+            by, count = _breakdown_columns(source.columns)
+            rows = source[source["new_la_code"].astype(str) == authority_code]
+            return rows[["time_period", by, "breakdown", count]]
+        by, count = _breakdown_columns(set(pq.read_schema(path).names))
         rows = pd.read_parquet(
             path,
             columns=["time_period", by, "breakdown", count],
@@ -337,10 +329,9 @@ def _driver_rows(table: str, authority_code: str) -> tuple[object, pd.DataFrame]
         )
         rows["time_period"] = rows["time_period"].astype(int)
         rows[count] = split_markers(rows[count])[0]
-    if len(_DRIVER_ROWS) >= 8:  # a worker writes one authority after another
-        _DRIVER_ROWS.clear()
-    _DRIVER_ROWS[(table, authority_code)] = (source, rows)
-    return source, rows
+        return rows
+
+    return source, _DRIVER_ROWS.get((table, authority_code), (source,), read)
 
 
 def _published_breakdown(
@@ -353,20 +344,16 @@ def _published_breakdown(
     Remembered per process while the rows' source (:func:`_driver_rows`) is unchanged.
     """
     source, authority = _driver_rows(table, authority_code)
+
+    def counts() -> dict[str, float] | None:
+        by, count = _breakdown_columns(authority.columns)
+        rows = authority[(authority["time_period"] == year) & (authority[by] == characteristic)]
+        if rows.empty:
+            return None
+        return {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
+
     key = (table, authority_code, characteristic, year)
-    found = _BREAKDOWN_MEMO.get(key)
-    if found is not None and _same_source(found[0], source):
-        return None if found[1] is None else dict(found[1])
-    by, count = _breakdown_columns(authority.columns)
-    rows = authority[(authority["time_period"] == year) & (authority[by] == characteristic)]
-    result = (
-        None
-        if rows.empty
-        else {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
-    )
-    if len(_BREAKDOWN_MEMO) >= 512:
-        _BREAKDOWN_MEMO.clear()
-    _BREAKDOWN_MEMO[key] = (source, result)
+    result = _BREAKDOWNS.get(key, (source,), counts)
     return None if result is None else dict(result)
 
 
