@@ -258,6 +258,16 @@ def test_a_warm_kernel_has_the_notebooks_modules_before_any_code_runs():
         )
 
 
+@pytest.mark.parametrize("warm_up", [False, True])
+def test_kernels_save_no_input_history(warm_up):
+    """IPython's history file grew by every cell of every report (142 MB seen here)."""
+    with ReusableKernel(warm_up=warm_up) as kernel:
+        assert kernel.execute(
+            "manager = get_ipython().history_manager\n"
+            "assert not manager.enabled and manager.save_thread is None\n"
+        )
+
+
 def test_the_forecast_on_a_second_kernel_gives_the_same_paper(tmp_path):
     one = load_params("Rutland", "2024-25", out=tmp_path / "one")
     two = load_params("Rutland", "2024-25", out=tmp_path / "two")

@@ -89,3 +89,23 @@ def test_audit_html_equals_nbconvert_once_parsed(tmp_path):
     assert parsed.title.string == "sufficiency"
     assert all(img.get("alt") for img in parsed.find_all("img"))
     assert parsed.select("div.jp-Cell-inputWrapper[tabindex='0']")
+
+
+def test_highlighting_kept_per_process_follows_each_cells_source_and_language(tmp_path):
+    """The highlighted input is remembered per process (every report has the same code cells),
+    but a cell whose source or magics language differs is highlighted afresh, and every export
+    still equals nbconvert's."""
+    notebook = _executed_notebook()
+    first = tmp_path / "first.ipynb"
+    nbformat.write(notebook, first)
+    export_html(first)
+    notebook.cells[2].source = "edited_name_in_the_source = 1"
+    notebook.cells[3].metadata["magics_language"] = "bash"
+    notebook.cells[3].source = "%%bash\necho edited"
+    second = tmp_path / "second.ipynb"
+    nbformat.write(notebook, second)
+    ours = export_html(second).read_text(encoding="utf-8")
+    stock, _ = HTMLExporter().from_filename(str(second))
+    assert "edited_name_in_the_source" in ours
+    assert BeautifulSoup(ours, "html.parser") == BeautifulSoup(stock, "html.parser")
+    assert "run_section" not in BeautifulSoup(ours, "html.parser").select("div.jp-Cell")[2].text

@@ -63,3 +63,14 @@ def test_notice_in_every_page_header(tmp_path):
     assert all("SYNTHETIC DATA" in s.header.paragraphs[0].text for s in document.sections)
     plain = docx.Document(write_report(_report(), tmp_path / "p.docx"))
     assert all("SYNTHETIC" not in s.header.paragraphs[0].text for s in plain.sections)
+
+
+def test_a_placeholder_split_across_runs_still_gets_its_comment(tmp_path):
+    """Paragraphs are picked by their whole text, not run by run: '**[Job** title]' is two runs."""
+    report = _report()
+    report.sections[0].blocks.append(Paragraph("Ask the **[Job** title] today."))
+    found = list_comments(write_report(report, tmp_path / "a.docx"))
+    assert [c["comment"] for c in found if "[Job title]" in c["comment"]]
+    assert [c["text"] for c in found if "[Job title]" in c["comment"]] == [
+        "Ask the [Job title] today."
+    ]

@@ -64,3 +64,51 @@ def test_inline_source_wins_over_files(tmp_path):
 def test_missing_template_is_a_clear_error(tmp_path):
     with pytest.raises(TemplateError, match="'nothing.md' not found"):
         render_text(environment([tmp_path]), "nothing.md", {})
+
+
+def test_compiled_templates_are_shared_between_environments_until_edited(tmp_path, monkeypatch):
+    """A batch makes an environment a paper: each template is compiled once per process, and
+    an edited template is compiled afresh, never served from the old code."""
+    from reportgen.report import templating
+
+    monkeypatch.setattr(templating, "_COMPILED", templating._CompiledTemplates())
+    compiled = []
+    original = templating.BoundedSandbox.compile
+
+    def counting(self, source, *args, **kwargs):
+        compiled.append(source)
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(templating.BoundedSandbox, "compile", counting)
+    (tmp_path / "t.md").write_text("Hello {{ name }}.\n")
+    assert render_text(environment([tmp_path]), "t.md", {"name": "Rutland"}) == "Hello Rutland.\n"
+    assert render_text(environment([tmp_path]), "t.md", {"name": "Ealing"}) == "Hello Ealing.\n"
+    assert len(compiled) == 1
+    (tmp_path / "t.md").write_text("Goodbye {{ name }}.\n")
+    assert render_text(environment([tmp_path]), "t.md", {"name": "Ealing"}) == "Goodbye Ealing.\n"
+    assert len(compiled) == 2
+    inline = environment([tmp_path], inline={"t.md": "Officer's {{ name }}.\n"})
+    assert render_text(inline, "t.md", {"name": "text"}) == "Officer's text.\n"
+    assert len(compiled) == 3
+
+
+def test_compiled_templates_keep_the_most_recent():
+    from reportgen.report.templating import _CompiledTemplates
+
+    class Bucket:
+        def __init__(self, key):
+            self.key, self.code = key, None
+
+        def bytecode_to_string(self):
+            return self.key.encode()
+
+        def bytecode_from_string(self, code):
+            self.code = code
+
+    cache = _CompiledTemplates(size=2)
+    for key in ("a", "b", "c"):
+        cache.dump_bytecode(Bucket(key))
+    loaded = {key: Bucket(key) for key in ("a", "b", "c")}
+    for bucket in loaded.values():
+        cache.load_bytecode(bucket)
+    assert {k: b.code for k, b in loaded.items()} == {"a": None, "b": b"b", "c": b"c"}

@@ -288,7 +288,8 @@ alone (a few milliseconds a table). For any other authority (a batch worker's ne
 whole table is loaded once (:func:`~reportgen.core.tables.load_table`) and its rows taken from
 it. Both give the same rows and counts (the same strings through the same ``split_markers``)."""
 _DRIVER_ROWS = SourceMemo(maxsize=8)  # a worker writes one authority after another
-_BREAKDOWNS = SourceMemo(maxsize=512)
+_BREAKDOWNS = SourceMemo(maxsize=16)
+_ROW_INDEX = SourceMemo(maxsize=8)  # each whole table's rows by authority, once a process
 
 
 def _breakdown_columns(columns: Any) -> tuple[str, str]:
@@ -319,7 +320,8 @@ def _driver_rows(table: str, authority_code: str) -> tuple[object, pd.DataFrame]
     def read() -> pd.DataFrame:
         if isinstance(source, pd.DataFrame):
             by, count = _breakdown_columns(source.columns)
-            rows = source[source["new_la_code"].astype(str) == authority_code]
+            positions = _ROW_INDEX.get(table, (source,), lambda: _rows_by_authority(source))
+            rows = source.take(positions.get(authority_code, []))
             return rows[["time_period", by, "breakdown", count]]
         by, count = _breakdown_columns(set(pq.read_schema(path).names))
         rows = pd.read_parquet(
@@ -345,16 +347,31 @@ def _published_breakdown(
     """
     source, authority = _driver_rows(table, authority_code)
 
-    def counts() -> dict[str, float] | None:
+    def counts() -> dict[tuple[int, str], dict[str, float]]:
         by, count = _breakdown_columns(authority.columns)
-        rows = authority[(authority["time_period"] == year) & (authority[by] == characteristic)]
-        if rows.empty:
-            return None
-        return {str(k): float(v) for k, v in zip(rows["breakdown"], rows[count], strict=True)}
+        found: dict[tuple[int, str], dict[str, float]] = {}
+        for row_year, group, label, value in zip(
+            authority["time_period"].tolist(),
+            authority[by].tolist(),
+            authority["breakdown"].tolist(),
+            authority[count].tolist(),
+            strict=True,
+        ):
+            if isinstance(group, str):  # a blank split (NA) is no characteristic's row
+                found.setdefault((row_year, group), {})[str(label)] = float(value)
+        return found
 
-    key = (table, authority_code, characteristic, year)
-    result = _BREAKDOWNS.get(key, (source,), counts)
+    # every breakdown and year of the authority's rows at once, in the rows' order
+    result = _BREAKDOWNS.get((table, authority_code), (source,), counts).get((year, characteristic))
     return None if result is None else dict(result)
+
+
+def _rows_by_authority(table: pd.DataFrame) -> dict[str, list[int]]:
+    """The positions of each authority's rows in a whole published table, in table order."""
+    positions: dict[str, list[int]] = {}
+    for position, code in enumerate(table["new_la_code"].astype(str).tolist()):
+        positions.setdefault(code, []).append(position)
+    return positions
 
 
 def second_driver(driver: dr.Driver, labels: dict[str, str]) -> str:

@@ -20,11 +20,13 @@ import re
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     DictLoader,
     FileSystemLoader,
@@ -164,6 +166,41 @@ def _bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., An
     return bounded
 
 
+class _CompiledTemplates(BytecodeCache):
+    """Compiled narrative templates kept per process, shared by every report's environment.
+
+    Jinja keys each entry on the template's name and file, and uses it only when its checksum
+    of the source still matches (an edited template is compiled afresh). Every environment
+    :func:`environment` makes has the same settings, so their compiled code is the same: a
+    batch compiles each template once, not once a paper. Least recently used entries go
+    beyond ``size`` (officers' inline texts differ by authority).
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._code: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def load_bytecode(self, bucket: Any) -> None:
+        with self._lock:
+            code = self._code.get(bucket.key)
+            if code is not None:
+                self._code.move_to_end(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # discarded if the source's checksum differs
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        code = bucket.bytecode_to_string()
+        with self._lock:
+            self._code[bucket.key] = code
+            self._code.move_to_end(bucket.key)
+            while len(self._code) > self.size:
+                self._code.popitem(last=False)
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(folders: list[Path], inline: dict[str, str] | None = None) -> SandboxedEnvironment:
     """A sandboxed Jinja environment reading templates from ``inline`` sources, then ``folders``.
 
@@ -185,6 +222,7 @@ def environment(folders: list[Path], inline: dict[str, str] | None = None) -> Sa
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_COMPILED,
     )
     for name in ("center", "indent", "truncate", "wordwrap", "format", "batch", "slice"):
         env.filters[name] = _bounded_filter(name, env.filters[name])

@@ -44,6 +44,11 @@ del _os, _sys, _types, _warnings, _state
 """
 """Run once when a kernel starts: what :data:`CLEAR_STATE` restores (kept out of the namespace)."""
 
+KERNEL_OPTIONS = ("--HistoryManager.enabled=False",)
+"""Options of every kernel reportgen starts: no input history saved to IPython's SQLite file
+(``~/.ipython/profile_default/history.sqlite`` grew by every cell of every report, and its
+thread cost CPU; the notebooks never read ``In``/``Out`` from earlier sessions)."""
+
 CLEAR_STATE = """\
 get_ipython().run_line_magic("reset", "-f")
 def _reportgen_clear():
@@ -137,7 +142,8 @@ class ReusableKernel:
             # the kernel's own log (e.g. "running over TCP without encryption") is noise here
             warm = [f"--IPKernelApp.exec_lines=__import__({name!r})" for name in WARM_UP]
             manager.start_kernel(
-                stderr=subprocess.DEVNULL, extra_arguments=warm if self.warm_up else []
+                stderr=subprocess.DEVNULL,
+                extra_arguments=[*KERNEL_OPTIONS, *(warm if self.warm_up else [])],
             )
         except NoSuchKernel as error:
             raise ReportgenError(

@@ -33,7 +33,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -374,8 +374,16 @@ def _html_exporter():
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            highlight = Highlight2HTML(pygments_lexer=lexer, parent=self)
-            self.register_filter("highlight_code", lambda *a, **k: Highlighted(highlight(*a, **k)))
+            self.register_filter(
+                "highlight_code",
+                lambda source, language=None, metadata=None: _highlighted(
+                    self,
+                    lexer,
+                    source,
+                    language,
+                    (metadata or {}).get("magics_language"),
+                ),
+            )
             self.register_filter(
                 "clean_html", lambda el: el if isinstance(el, Highlighted) else clean_html(el)
             )
@@ -391,6 +399,22 @@ def _html_exporter():
                 '<img alt="No description has been provided for this image"', html
             )
             return focusable.sub(r'\1 tabindex="0"', html), resources
+
+    @lru_cache(maxsize=256)
+    def _highlighted(
+        exporter: HTMLExporter,
+        lexer: str | None,
+        source: str,
+        language: str | None,
+        magics_language: str | None,
+    ) -> Highlighted:
+        """pygments' HTML for one input cell, kept per process: every report's notebooks have
+        the same code cells (only the parameters differ), and pygments is most of the export.
+        The result depends on nothing but these arguments (nbconvert reads only
+        ``magics_language`` of the cell's metadata)."""
+        metadata = None if magics_language is None else {"magics_language": magics_language}
+        highlight = Highlight2HTML(pygments_lexer=lexer, parent=exporter)
+        return Highlighted(highlight(source, language, metadata))
 
     return AuditHTMLExporter()
 
