@@ -342,3 +342,34 @@ def test_903_distance_by_provider_withholds_small_cells_and_their_companions():
     assert ((shown == 0) | (shown >= 5)).all()
     for axis in (0, 1):
         assert (frame.isna().sum(axis=axis) != 1).all()
+
+
+def _providers_table(code: str, counts: dict[str, float]) -> pd.DataFrame:
+    """A published LA table in miniature: one authority's 'Place providers' rows in 2025."""
+    from reportgen.analysis import costs as cst
+
+    labels = {v: k for k, v in cst.LA_PROVIDER_LABELS.items()}
+    rows = [("Total", sum(counts.values()))] + [(labels[k], v) for k, v in counts.items()]
+    return pd.DataFrame(
+        {
+            "time_period": 2025,
+            "geographic_level": "Local authority",
+            "new_la_code": code,
+            "characteristic": "Place providers",
+            "breakdown": [b for b, _ in rows],
+            "children_count": [float(v) for _, v in rows],
+            "children_count_marker": None,
+        }
+    )
+
+
+def test_provider_shares_are_kept_only_while_the_table_is_the_same():
+    first = _providers_table("E99000001", {"own_la": 6, "private": 4})
+    shares = outlook._shares_in(first, "E99000001", 2025)
+    assert shares["own_la"] == 60.0 and shares["private"] == 40.0  # 6 and 4 of 10
+    assert shares["other_la"] is None  # no row: not published
+    shares["own_la"] = -1.0  # a caller's change does not reach the next caller
+    assert outlook._shares_in(first, "E99000001", 2025)["own_la"] == 60.0
+    reloaded = _providers_table("E99000001", {"own_la": 1, "private": 3})
+    assert outlook._shares_in(reloaded, "E99000001", 2025)["own_la"] == 25.0  # 1 of 4
+    assert outlook._shares_in(reloaded, "E99000001", 2024) is None

@@ -27,6 +27,7 @@ from reportgen.analysis import forecast as fc
 from reportgen.core.config import ReportParams, ScenarioParams
 from reportgen.core.errors import ParamsError
 from reportgen.core.formatting import format_date, is_missing
+from reportgen.core.memo import SourceMemo
 from reportgen.core.paths import DATA_DIR, PARAMS_DIR
 from reportgen.core.periods import year_label
 from reportgen.core.tables import load_table
@@ -335,6 +336,25 @@ def _in_period(rows: pd.DataFrame, period: int) -> pd.DataFrame:
     return rows[rows["time_period"] == period]
 
 
+_SHARES = SourceMemo(maxsize=4096)
+"""Provider shares by (authority code, or None for England; year), per process: a batch asks
+for each authority's as its own trend and again as the neighbour of about ten others."""
+
+
+def _shares_in(frame: pd.DataFrame, code: str | None, period: int) -> dict[str, Any] | None:
+    """:func:`_provider_shares` of an authority's rows (England's: ``code`` None) in a year of
+    the published table ``frame``, remembered while ``frame`` is the table loaded."""
+
+    def compute() -> dict[str, Any] | None:
+        if code is None:
+            this = frame[frame["time_period"] == period]
+            return _provider_shares(this[this["geographic_level"] == "National"])
+        return _provider_shares(_in_period(cst.rows_for_code(frame, code), period))
+
+    shares = _SHARES.get((code, period), (frame,), compute)
+    return None if shares is None else dict(shares)
+
+
 def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     """Shares of children by provider: the authority over five years, England and neighbours."""
     frame = load_table(LA_TABLE)
@@ -343,13 +363,12 @@ def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     trend = {}
     for y in sorted(own_rows["time_period"].unique()):
         if int(y) <= period:
-            trend[year_label(int(y))] = _provider_shares(own_rows[own_rows["time_period"] == y])
-    this = frame[frame["time_period"] == period]
-    england = _provider_shares(this[this["geographic_level"] == "National"])
+            trend[year_label(int(y))] = _shares_in(frame, params.authority_code, int(y))
+    england = _shares_in(frame, None, period)
     neighbours = [
         s
         for code in params.statistical_neighbours
-        if (s := _provider_shares(_in_period(cst.rows_for_code(frame, code), period))) is not None
+        if (s := _shares_in(frame, code, period)) is not None
     ]
     average = {}
     for key in cst.PROVIDERS:
