@@ -7,17 +7,25 @@ or software tag, so the same data give the same bytes.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.patches as mpatches  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 
 from reportgen.core.formatting import MARKER_CELL, format_value, is_missing  # noqa: E402
 from reportgen.core.periods import parse_period  # noqa: E402
@@ -49,14 +57,198 @@ def save_png(figure: plt.Figure, path: Path) -> Path:
 
     The image is cropped (or grown) to the figure's tight bounding box plus ``PAD_IN``, as
     ``bbox_inches="tight"`` would, but the box is measured once here instead of by a dry-run
-    draw of the whole figure: the figure is drawn once, into the same image.
+    draw of the whole figure: the figure is drawn once, into the same image. On a chart's own
+    canvas (:class:`_Canvas`) the texts measured for the box are not measured again for the draw.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.set_dpi(DPI)
     bbox = figure.get_tightbbox(figure.canvas.get_renderer()).padded(PAD_IN)
     figure.savefig(path, dpi=DPI, bbox_inches=bbox, metadata={"Software": None})
-    plt.close(figure)
+    plt.close(figure)  # a no-op for a chart's own figure, which pyplot does not hold
     return path
+
+
+class _Canvas(FigureCanvasAgg):
+    """Agg canvas of one chart, whose renderers share one memo of text extents.
+
+    ``save_png`` measures the tight bounding box on the canvas's renderer, then ``savefig``
+    draws on a new renderer of the cropped size. Matplotlib caches text extents per renderer,
+    so every text would be measured twice; an extent depends on the text, its font properties
+    and the dpi, not on the size of the image, so the renderers of one canvas share what they
+    measured. Only public API: ``get_renderer`` and the renderer's
+    ``get_text_width_height_descent``.
+    """
+
+    def __init__(self, figure: Figure) -> None:
+        super().__init__(figure)
+        self._extents: dict[tuple, tuple[float, float, float]] = {}
+
+    def get_renderer(self) -> RendererAgg:
+        """The canvas's renderer (a new one when the size or dpi changed), sharing the memo."""
+        renderer = super().get_renderer()
+        if "get_text_width_height_descent" not in vars(renderer):
+            renderer.get_text_width_height_descent = functools.partial(
+                _measured, self._extents, renderer.get_text_width_height_descent, renderer.dpi
+            )
+        return renderer
+
+
+def _measured(
+    memo: dict[tuple, tuple[float, float, float]],
+    measure: Callable[[str, FontProperties, bool | str], tuple[float, float, float]],
+    dpi: float,
+    s: str,
+    prop: FontProperties,
+    ismath: bool | str,
+) -> tuple[float, float, float]:
+    """``measure(s, prop, ismath)`` (a renderer's text extent at ``dpi``), remembered in ``memo``."""
+    key = (s, prop.copy(), ismath, dpi)  # a copy: FontProperties is mutable, its hash is not fixed
+    if (extent := memo.get(key)) is None:
+        extent = memo[key] = measure(s, prop, ismath)
+    return extent
+
+
+def _subplots(figsize: tuple[float, float]) -> tuple[Figure, plt.Axes]:
+    """A figure with one axes on its own Agg canvas, outside pyplot (nothing to close)."""
+    figure = Figure(figsize=figsize)
+    _Canvas(figure)
+    return figure, figure.subplots()
+
+
+BAR_WIDTH = 0.8
+"""Width of a category's group of bars, in category units (seaborn's default)."""
+SATURATION = 0.75
+"""Saturation factor applied to the bar colours (seaborn's default for bars)."""
+
+
+def _bars(
+    axes: plt.Axes,
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    hue: str,
+    palette: Sequence[tuple[float, float, float]],
+    *,
+    order: Sequence[str] | None = None,
+    hue_order: Sequence[str] | None = None,
+    horizontal: bool = False,
+    error_lines: bool = False,
+) -> None:
+    """Draw grouped bars with matplotlib, exactly as seaborn 0.13.2's ``barplot`` draws them.
+
+    Each bar shows one figure, so there is nothing to average or bootstrap: the artists are
+    those ``sns.barplot(frame, x=..., y=..., hue=hue, order=order, hue_order=hue_order,
+    palette=palette)`` makes, in the same order and with the same coordinates (including
+    seaborn's floating-point steps), so the PNG is byte for byte the same, without seaborn's
+    data handling. The caller sets both axis labels and builds the legend itself, from the
+    proxy patches added here (as seaborn adds them); seaborn's own interim legend and axis
+    labels, which the caller replaces, are not made. Input this does not cover (several rows
+    for one bar, values other than text in ``category`` or ``hue``) goes to seaborn itself.
+
+    Parameters
+    ----------
+    axes
+        Where to draw.
+    frame
+        One row a bar: ``category``, ``value`` and ``hue`` columns. A row with a missing or
+        infinite value, or a category or hue level outside ``order``/``hue_order``, draws no
+        bar.
+    category, value, hue
+        Column names: the categorical axis, the bar length, the series.
+    palette
+        A colour per hue level, in order (desaturated to ``SATURATION``).
+    order, hue_order
+        Categories and hue levels in order; default: as they first appear in ``frame``.
+    horizontal
+        Bars along x with the categories down the y axis (seaborn's ``orient="h"``).
+    error_lines
+        Add the (empty) error-bar line seaborn draws for each bar when ``errorbar`` is left at
+        its default: with one figure a bar its interval is NaN, so nothing shows, but the line
+        is an artist of the axes like any other.
+    """
+    if frame.empty:
+        return
+    cats, hues, values = (frame[c].tolist() for c in (category, hue, value))
+    levels = list(order) if order is not None else list(dict.fromkeys(cats))
+    hue_levels = list(hue_order) if hue_order is not None else list(dict.fromkeys(hues))
+    position = {c: float(i) for i, c in enumerate(levels)}
+    wanted = set(hue_levels)
+    bars = [
+        (h, position[c], float(v))
+        for c, h, v in zip(cats, hues, values, strict=True)
+        if c in position and h in wanted and v is not None and math.isfinite(v)
+    ]
+    if not (
+        levels
+        and palette
+        and all(isinstance(x, str) for x in itertools.chain(cats, hues, levels, hue_levels))
+        and len(position) == len(levels)
+        and len(wanted) == len(hue_levels)
+        and len({(h, p) for h, p, _ in bars}) == len(bars)
+    ):
+        sns.barplot(
+            frame,
+            x=value if horizontal else category,
+            y=category if horizontal else value,
+            hue=hue,
+            order=order,
+            hue_order=hue_order,
+            palette=list(palette),
+            ax=axes,
+            orient="h" if horizontal else None,
+            errorbar=("ci", 95) if error_lines else None,
+        )
+        return
+    # seaborn dodges the bars when some category has more than one hue level in the data
+    dodge = len(set(cats)) != len(set(zip(cats, hues, strict=True)))
+    colours = list(itertools.islice(itertools.cycle(palette), len(hue_levels)))
+    cat_axis = axes.yaxis if horizontal else axes.xaxis
+    cat_axis.update_units(levels)  # matplotlib's categorical (string) axis, as seaborn sets it
+    if horizontal:
+        cat_axis.set_inverted(True)  # the first category at the top
+    line_width = 1.5 * matplotlib.rcParams["lines.linewidth"]
+    n = len(hue_levels)
+    for i, (level, colour) in enumerate(zip(hue_levels, colours, strict=True)):
+        colour = sns.desaturate(colour, SATURATION)
+        rows = sorted((p, v) for h, p, v in bars if h == level)
+        width = BAR_WIDTH
+        centres = [p for p, _ in rows]
+        if dodge:  # the same floating-point steps as seaborn's _dodge and _invert_scale
+            width = width / n
+            offset = width * i + width / 2 - width * n / 2
+            centres = [p + offset for p in centres]
+        half = width / 2
+        edges = np.array([x - half for x in centres], dtype=float)
+        widths = np.array([x + half for x in centres], dtype=float) - edges
+        lengths = np.array([v for _, v in rows], dtype=float)
+        if horizontal:
+            axes.barh(
+                y=edges, width=lengths, height=widths, align="edge", color=colour, facecolor=colour
+            )
+        else:
+            axes.bar(
+                x=edges, height=lengths, width=widths, align="edge", color=colour, facecolor=colour
+            )
+        if error_lines:
+            for x in centres:
+                ends = np.array([np.nan, np.nan])
+                at = np.array([x, x])
+                axes.plot(
+                    *((ends, at) if horizontal else (at, ends)), color=".26", linewidth=line_width
+                )
+    if not all(c == h for c, h in zip(cats, hues, strict=True)):  # else seaborn shows no legend
+        for level, colour in zip(hue_levels, colours, strict=True):
+            axes.add_artist(
+                mpatches.Rectangle(
+                    (0, 0), 0, 0, label=level, facecolor=sns.desaturate(colour, SATURATION)
+                )
+            )
+    n = len(cat_axis.get_ticklocs())
+    cat_axis.grid(False)
+    if horizontal:
+        axes.set_ylim(n - 0.5, -0.5, auto=None)
+    else:
+        axes.set_xlim(-0.5, n - 0.5, auto=None)
 
 
 def _mark_bars(axes: plt.Axes) -> None:
@@ -102,7 +294,7 @@ def trend_chart(
     frame = pd.DataFrame(rows, columns=["Year", "Series", "Value"])
     if frame.empty:
         raise NoDataError(result.id)
-    figure, axes = plt.subplots(figsize=SIZE_IN)
+    figure, axes = _subplots(SIZE_IN)
     years = list(result.trend)
     for name, style_key in zip(series, SERIES_STYLE, strict=True):
         part = frame[frame["Series"] == name]
@@ -210,19 +402,18 @@ def comparison_bars(
     if frame["Value"].isna().all():
         raise NoDataError(title_text)
     height = max(2.4, 0.55 * len(labels) + 1.0)
-    figure, axes = plt.subplots(figsize=(SIZE_IN[0], height))
+    figure, axes = _subplots((SIZE_IN[0], height))
     plotted = frame.dropna(subset=["Value"])
-    sns.barplot(
-        data=plotted,
-        y="Indicator",
-        x="Value",
-        hue="Series",
-        hue_order=[authority_name, "England", "Statistical neighbours"],
+    _bars(
+        axes,
+        plotted,
+        "Indicator",
+        "Value",
+        "Series",
+        PALETTE[:3],
         order=list(labels),
-        palette=PALETTE[:3],
-        ax=axes,
-        orient="h",
-        errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
+        hue_order=[authority_name, "England", "Statistical neighbours"],
+        horizontal=True,
     )
     _mark_bars(axes)
     for i, result in enumerate(results):  # a missing bar says why, instead of a silent gap
@@ -272,18 +463,17 @@ def count_trend_bars(
     frame = pd.DataFrame(rows, columns=["Year", "Measure", "Children"])
     if frame.empty or frame["Children"].sum() == 0:
         raise NoDataError(", ".join(labels))
-    figure, axes = plt.subplots(figsize=SIZE_IN)
+    figure, axes = _subplots(SIZE_IN)
     years = list(results[0].trend) if results else []
-    sns.barplot(
-        data=frame,
-        x="Year",
-        y="Children",
-        hue="Measure",
+    _bars(
+        axes,
+        frame,
+        "Year",
+        "Children",
+        "Measure",
+        PALETTE[: len(labels)],
         order=years,
         hue_order=list(labels),
-        palette=PALETTE[: len(labels)],
-        ax=axes,
-        errorbar=None,  # one figure a bar: nothing to bootstrap (and no error bar to draw)
     )
     _mark_bars(axes)
     # a withheld or unpublished year is labelled, not left as an unexplained gap
@@ -345,7 +535,7 @@ def fan_chart(
     """
     _theme()
     labels = list(history) + [y["year"] for y in years]
-    figure, axes = plt.subplots(figsize=SIZE_IN)
+    figure, axes = _subplots(SIZE_IN)
     hx = list(range(len(history)))
     hy = list(history.values())
     axes.plot(
@@ -435,10 +625,8 @@ def provider_bars(
     frame = pd.DataFrame(rows, columns=["Provider", "Series", "Percent"])
     if frame.empty:
         raise NoDataError("providers")
-    figure, axes = plt.subplots(figsize=SIZE_IN)
-    sns.barplot(
-        frame, x="Provider", y="Percent", hue="Series", palette=PALETTE[: len(shares)], ax=axes
-    )
+    figure, axes = _subplots(SIZE_IN)
+    _bars(axes, frame, "Provider", "Percent", "Series", PALETTE[: len(shares)], error_lines=True)
     _mark_bars(axes)
     axes.set_xlabel("")
     axes.set_ylabel("Children looked after (%)")
@@ -512,10 +700,8 @@ def scenario_chart(scenarios: list[dict], year: str) -> tuple[plt.Figure, str]:
             + ", ".join(f"{y} £{v:,.1f} million" for y, v in zip(years, saved, strict=True))
         )
     frame = pd.DataFrame(rows, columns=["Year", "Scenario", "Saving"])
-    figure, axes = plt.subplots(figsize=SIZE_IN)
-    sns.barplot(
-        frame, x="Year", y="Saving", hue="Scenario", palette=PALETTE[1 : len(others) + 1], ax=axes
-    )
+    figure, axes = _subplots(SIZE_IN)
+    _bars(axes, frame, "Year", "Saving", "Scenario", PALETTE[1 : len(others) + 1], error_lines=True)
     for container, hatch in zip(axes.containers, HATCHES, strict=False):
         for bar in container:
             bar.set_hatch(hatch)
