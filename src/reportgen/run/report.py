@@ -145,8 +145,12 @@ def input_hashes(params: ReportParams) -> dict[str, str]:
     }
 
 
+@cache
 def code_hash() -> str:
-    """Hash of the installed reportgen package's files (changes with any code change)."""
+    """Hash of the installed reportgen package's files (changes with any code change).
+
+    Computed once a process: it stands for the code this process imported and runs (a batch
+    worker asked for it twice a report, walking the package's files each time)."""
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in _files_under(package):
