@@ -30,6 +30,7 @@ from reportgen.analysis.costs import (
     shift_saving,
     uplift,
 )
+from reportgen.core.tables import rows_for_code
 
 PROJECT = Path(__file__).resolve().parents[2]
 COSTS_YAML = PROJECT / "params" / "costs.yaml"
@@ -647,11 +648,11 @@ def test_authority_look_up_matches_a_scan_of_the_table():
         ]
         assert costs_module._authority_rows(frame, code).equals(expected)
     for code in ("E10000018", "E92000001", "nowhere"):
-        assert costs_module.rows_for_code(frame, code).equals(frame[frame["new_la_code"] == code])
+        assert rows_for_code(frame, code).equals(frame[frame["new_la_code"] == code])
     changed = frame.copy()
     changed["new_la_code"] = changed["new_la_code"].replace("E10000018", "E99999999")
-    assert costs_module.rows_for_code(changed, "E10000018").empty  # another table, another index
-    assert len(costs_module.rows_for_code(changed, "E99999999")) > 0
+    assert rows_for_code(changed, "E10000018").empty  # another table, another index
+    assert len(rows_for_code(changed, "E99999999")) > 0
 
 
 def test_costs_yaml_edited_is_read_again(tmp_path):

@@ -56,7 +56,7 @@ from pydantic import (
 
 from reportgen.core.memo import SourceMemo
 from reportgen.core.periods import year_label
-from reportgen.core.tables import load_table
+from reportgen.core.tables import load_table, value_positions
 
 # --------------------------------------------------------------------------------------------
 # Categories
@@ -529,15 +529,6 @@ _ENGLAND = SourceMemo(maxsize=32)
 _ESTIMATES = SourceMemo(maxsize=16)
 
 
-def _positions(values: pd.Series) -> dict[str, np.ndarray]:
-    """The row positions of each text value of ``values`` (missing values left out)."""
-    positions: dict[str, list[int]] = {}
-    for position, value in enumerate(values.to_numpy(dtype=object)):
-        if isinstance(value, str):
-            positions.setdefault(value, []).append(position)
-    return {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
-
-
 def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np.ndarray]]]:
     """``frame``'s local-authority rows, and their positions by old code, GSS code (upper case)
     and name (case-folded): built once per loaded table instead of once per look-up."""
@@ -549,28 +540,9 @@ def _la_index(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, np
             "new": la["new_la_code"].astype(str).str.upper(),
             "name": la["la_name"].astype(str).str.casefold(),
         }
-        return la, {kind: _positions(values) for kind, values in keys.items()}
+        return la, {kind: value_positions(values) for kind, values in keys.items()}
 
     return _LA_INDEX.get("la_index", (frame,), build)
-
-
-_CODE_INDEX = SourceMemo(maxsize=2)
-
-
-def rows_for_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
-    """``frame[frame["new_la_code"] == code]`` (every level, in the table's order), from an index
-    of ``frame``'s rows by ONS code built once per loaded table.
-
-    Parameters
-    ----------
-    frame
-        A published table with a ``new_la_code`` column (as ``load_table`` returns it).
-    code
-        An ONS code, exactly as published (``"E10000018"``).
-    """
-
-    index = _CODE_INDEX.get("new_la_code", (frame,), lambda: _positions(frame["new_la_code"]))
-    return frame.iloc[index.get(code, np.array([], dtype=np.intp))]
 
 
 def _authority_rows(frame: pd.DataFrame, authority_code: str) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.core.errors import DataError
+from reportgen.core.memo import SourceMemo
 from reportgen.core.paths import DATA_DIR
 
 ENGLAND_CODE = "E92000001"
@@ -143,3 +144,31 @@ def load_table(name: str, data_dir: Path = DATA_DIR) -> pd.DataFrame:
         frame[f"{column}_raw"] = frame[column]
         frame[column], frame[f"{column}_marker"] = split_markers(frame[column])
     return frame
+
+
+def value_positions(values: pd.Series) -> dict[str, np.ndarray]:
+    """The row positions of each text value of ``values`` (missing values left out)."""
+    positions: dict[str, list[int]] = {}
+    for position, value in enumerate(values.to_numpy(dtype=object)):
+        if isinstance(value, str):
+            positions.setdefault(value, []).append(position)
+    return {k: np.array(v, dtype=np.intp) for k, v in positions.items()}
+
+
+_CODE_INDEX = SourceMemo(maxsize=8)  # a paper reads about five tables by authority
+_NO_ROWS = np.array([], dtype=np.intp)
+
+
+def rows_for_code(frame: pd.DataFrame, code: str) -> pd.DataFrame:
+    """``frame[frame["new_la_code"] == code]`` (every level, in the table's order), from an index
+    of ``frame``'s rows by ONS code built once per loaded table (each table its own).
+
+    Parameters
+    ----------
+    frame
+        A published table with a ``new_la_code`` column (as :func:`load_table` returns it).
+    code
+        An ONS code, exactly as published (``"E10000018"``).
+    """
+    index = _CODE_INDEX.get(id(frame), (frame,), lambda: value_positions(frame["new_la_code"]))
+    return frame.iloc[index.get(code, _NO_ROWS)]

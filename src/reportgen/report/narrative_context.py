@@ -18,7 +18,7 @@ from reportgen.core.formatting import format_date, format_duration, format_value
 from reportgen.core.memo import SourceMemo
 from reportgen.core.paths import DATA_DIR
 from reportgen.core.periods import year_label
-from reportgen.core.tables import load_table, split_markers
+from reportgen.core.tables import load_table, rows_for_code, split_markers
 from reportgen.indicators import published, registry
 from reportgen.indicators.engine import comparator_year
 from reportgen.indicators.result import IndicatorResult
@@ -289,7 +289,6 @@ whole table is loaded once (:func:`~reportgen.core.tables.load_table`) and its r
 it. Both give the same rows and counts (the same strings through the same ``split_markers``)."""
 _DRIVER_ROWS = SourceMemo(maxsize=8)  # a worker writes one authority after another
 _BREAKDOWNS = SourceMemo(maxsize=16)
-_ROW_INDEX = SourceMemo(maxsize=8)  # each whole table's rows by authority, once a process
 
 
 def _breakdown_columns(columns: Any) -> tuple[str, str]:
@@ -320,9 +319,7 @@ def _driver_rows(table: str, authority_code: str) -> tuple[object, pd.DataFrame]
     def read() -> pd.DataFrame:
         if isinstance(source, pd.DataFrame):
             by, count = _breakdown_columns(source.columns)
-            positions = _ROW_INDEX.get(table, (source,), lambda: _rows_by_authority(source))
-            rows = source.take(positions.get(authority_code, []))
-            return rows[["time_period", by, "breakdown", count]]
+            return rows_for_code(source, authority_code)[["time_period", by, "breakdown", count]]
         by, count = _breakdown_columns(set(pq.read_schema(path).names))
         rows = pd.read_parquet(
             path,
@@ -364,14 +361,6 @@ def _published_breakdown(
     # every breakdown and year of the authority's rows at once, in the rows' order
     result = _BREAKDOWNS.get((table, authority_code), (source,), counts).get((year, characteristic))
     return None if result is None else dict(result)
-
-
-def _rows_by_authority(table: pd.DataFrame) -> dict[str, list[int]]:
-    """The positions of each authority's rows in a whole published table, in table order."""
-    positions: dict[str, list[int]] = {}
-    for position, code in enumerate(table["new_la_code"].astype(str).tolist()):
-        positions.setdefault(code, []).append(position)
-    return positions
 
 
 def second_driver(driver: dr.Driver, labels: dict[str, str]) -> str:

@@ -30,7 +30,7 @@ from reportgen.core.formatting import format_date, is_missing
 from reportgen.core.memo import SourceMemo
 from reportgen.core.paths import DATA_DIR, PARAMS_DIR
 from reportgen.core.periods import year_label
-from reportgen.core.tables import load_table
+from reportgen.core.tables import load_table, rows_for_code
 
 COSTS_FILE = PARAMS_DIR / "costs.yaml"
 BACKTEST_FILE = DATA_DIR.parent / "forecast_backtest.json"
@@ -349,7 +349,7 @@ def _shares_in(frame: pd.DataFrame, code: str | None, period: int) -> dict[str, 
         if code is None:
             this = frame[frame["time_period"] == period]
             return _provider_shares(this[this["geographic_level"] == "National"])
-        return _provider_shares(_in_period(cst.rows_for_code(frame, code), period))
+        return _provider_shares(_in_period(rows_for_code(frame, code), period))
 
     shares = _SHARES.get((code, period), (frame,), compute)
     return None if shares is None else dict(shares)
@@ -359,7 +359,7 @@ def provider_mix(params: ReportParams, year: str) -> dict[str, Any]:
     """Shares of children by provider: the authority over five years, England and neighbours."""
     frame = load_table(LA_TABLE)
     period = fc.time_period(year)
-    own_rows = cst.rows_for_code(frame, params.authority_code)
+    own_rows = rows_for_code(frame, params.authority_code)
     trend = {}
     for y in sorted(own_rows["time_period"].unique()):
         if int(y) <= period:
