@@ -141,32 +141,19 @@ def _png(case: tuple, own: bool, path: Path) -> bytes:
     name, frame, category, value, hue, palette, order, hue_order, horizontal, error_lines = case
     charts._theme()
     figure, axes = charts._subplots(charts.SIZE_IN)
-    if own:
-        charts._bars(
-            axes,
-            frame,
-            category,
-            value,
-            hue,
-            palette,
-            order=order,
-            hue_order=hue_order,
-            horizontal=horizontal,
-            error_lines=error_lines,
-        )
-    else:
-        sns.barplot(
-            frame,
-            x=value if horizontal else category,
-            y=category if horizontal else value,
-            hue=hue,
-            order=order,
-            hue_order=hue_order,
-            palette=list(palette),
-            ax=axes,
-            orient="h" if horizontal else None,
-            errorbar=("ci", 95) if error_lines else None,
-        )
+    draw = charts._bars if own else charts._seaborn_bars
+    draw(
+        axes,
+        frame,
+        category,
+        value,
+        hue,
+        palette,
+        order=order,
+        hue_order=hue_order,
+        horizontal=horizontal,
+        error_lines=error_lines,
+    )
     # what every chart does after its bars
     charts._mark_bars(axes)
     axes.set_xlabel("x")

@@ -186,22 +186,25 @@ def _bars(
         and len(wanted) == len(hue_levels)
         and len({(h, p) for h, p, _ in bars}) == len(bars)
     ):
-        sns.barplot(
+        _seaborn_bars(
+            axes,
             frame,
-            x=value if horizontal else category,
-            y=category if horizontal else value,
-            hue=hue,
+            category,
+            value,
+            hue,
+            palette,
             order=order,
             hue_order=hue_order,
-            palette=list(palette),
-            ax=axes,
-            orient="h" if horizontal else None,
-            errorbar=("ci", 95) if error_lines else None,
+            horizontal=horizontal,
+            error_lines=error_lines,
         )
         return
     # seaborn dodges the bars when some category has more than one hue level in the data
     dodge = len(set(cats)) != len(set(zip(cats, hues, strict=True)))
-    colours = list(itertools.islice(itertools.cycle(palette), len(hue_levels)))
+    colours = [
+        sns.desaturate(c, SATURATION)
+        for c in itertools.islice(itertools.cycle(palette), len(hue_levels))
+    ]
     cat_axis = axes.yaxis if horizontal else axes.xaxis
     cat_axis.update_units(levels)  # matplotlib's categorical (string) axis, as seaborn sets it
     if horizontal:
@@ -209,7 +212,6 @@ def _bars(
     line_width = 1.5 * matplotlib.rcParams["lines.linewidth"]
     n = len(hue_levels)
     for i, (level, colour) in enumerate(zip(hue_levels, colours, strict=True)):
-        colour = sns.desaturate(colour, SATURATION)
         rows = sorted((p, v) for h, p, v in bars if h == level)
         width = BAR_WIDTH
         centres = [p for p, _ in rows]
@@ -238,27 +240,53 @@ def _bars(
                 )
     if not all(c == h for c, h in zip(cats, hues, strict=True)):  # else seaborn shows no legend
         for level, colour in zip(hue_levels, colours, strict=True):
-            axes.add_artist(
-                mpatches.Rectangle(
-                    (0, 0), 0, 0, label=level, facecolor=sns.desaturate(colour, SATURATION)
-                )
-            )
-    n = len(cat_axis.get_ticklocs())
+            axes.add_artist(mpatches.Rectangle((0, 0), 0, 0, label=level, facecolor=colour))
+    ticks = len(cat_axis.get_ticklocs())
     cat_axis.grid(False)
     if horizontal:
-        axes.set_ylim(n - 0.5, -0.5, auto=None)
+        axes.set_ylim(ticks - 0.5, -0.5, auto=None)
     else:
-        axes.set_xlim(-0.5, n - 0.5, auto=None)
+        axes.set_xlim(-0.5, ticks - 0.5, auto=None)
 
 
-def _mark_bars(axes: plt.Axes) -> None:
-    """Tell the series apart without colour (hatching, black edges) and label each bar."""
+def _seaborn_bars(
+    axes: plt.Axes,
+    frame: pd.DataFrame,
+    category: str,
+    value: str,
+    hue: str,
+    palette: Sequence[tuple[float, float, float]],
+    *,
+    order: Sequence[str] | None = None,
+    hue_order: Sequence[str] | None = None,
+    horizontal: bool = False,
+    error_lines: bool = False,
+) -> None:
+    """The bars :func:`_bars` draws, drawn by ``sns.barplot`` itself (same parameters): for the
+    input ``_bars`` does not cover, and the reference its tests compare it with."""
+    sns.barplot(
+        frame,
+        x=value if horizontal else category,
+        y=category if horizontal else value,
+        hue=hue,
+        order=order,
+        hue_order=hue_order,
+        palette=list(palette),
+        ax=axes,
+        orient="h" if horizontal else None,
+        errorbar=("ci", 95) if error_lines else None,
+    )
+
+
+def _mark_bars(axes: plt.Axes, fmt: str = "%.0f") -> None:
+    """Tell the series apart without colour (hatching, black edges) and label each bar with its
+    value formatted by ``fmt``."""
     for container, hatch in zip(axes.containers, HATCHES, strict=False):
         for bar in container:
             bar.set_hatch(hatch)
             bar.set_edgecolor("black")
             bar.set_linewidth(0.5)
-        axes.bar_label(container, fmt="%.0f", padding=2, fontsize=7)
+        axes.bar_label(container, fmt=fmt, padding=2, fontsize=7)
 
 
 def trend_chart(
@@ -702,12 +730,7 @@ def scenario_chart(scenarios: list[dict], year: str) -> tuple[plt.Figure, str]:
     frame = pd.DataFrame(rows, columns=["Year", "Scenario", "Saving"])
     figure, axes = _subplots(SIZE_IN)
     _bars(axes, frame, "Year", "Saving", "Scenario", PALETTE[1 : len(others) + 1], error_lines=True)
-    for container, hatch in zip(axes.containers, HATCHES, strict=False):
-        for bar in container:
-            bar.set_hatch(hatch)
-            bar.set_edgecolor("black")
-            bar.set_linewidth(0.5)
-        axes.bar_label(container, fmt="£%.1fm", padding=2, fontsize=7)
+    _mark_bars(axes, fmt="£%.1fm")
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_xlabel("Year ending 31 March")
     axes.set_ylabel(f"Saving a year (£ million, {year} prices)")
